@@ -20,9 +20,11 @@ fathom_require_pkg(RE2 re2 libre2-dev)
 find_package(GTest QUIET)
 find_package(nlohmann_json 3.11 QUIET)
 find_package(Boost 1.74 QUIET)
+find_package(CLI11 2.1 QUIET)
 find_path(HTTPLIB_INCLUDE_DIR httplib.h)
 foreach(found_and_package IN ITEMS "GTest_FOUND;libgtest-dev" "nlohmann_json_FOUND;nlohmann-json3-dev"
-        "Boost_FOUND;libboost-dev" "HTTPLIB_INCLUDE_DIR;libcpp-httplib-dev")
+        "Boost_FOUND;libboost-dev" "CLI11_FOUND;libcli11-dev"
+        "HTTPLIB_INCLUDE_DIR;libcpp-httplib-dev")
   list(GET found_and_package 0 found)
   list(GET found_and_package 1 package)
   if(NOT ${found})
