@@ -29,7 +29,8 @@ struct Voidify {
 
 }  // namespace fathom::base::internal
 
-#define FATHOM_CHECK(condition)                 \
-  (condition) ? (void)0                         \
-              : ::fathom::base::internal::Voidify() & \
-                    ::fathom::base::internal::CheckFailure(__FILE__, __LINE__, #condition).stream()
+#define FATHOM_CHECK(condition)               \
+  (condition)                                 \
+      ? (void)0                               \
+      : ::fathom::base::internal::Voidify() & \
+            ::fathom::base::internal::CheckFailure(__FILE__, __LINE__, #condition).stream()

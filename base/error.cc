@@ -7,21 +7,36 @@ namespace fathom::base {
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kCancelled: return "cancelled";
-    case ErrorCode::kUnknown: return "unknown";
-    case ErrorCode::kInvalidArgument: return "invalid_argument";
-    case ErrorCode::kDeadlineExceeded: return "deadline_exceeded";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kAlreadyExists: return "already_exists";
-    case ErrorCode::kPermissionDenied: return "permission_denied";
-    case ErrorCode::kResourceExhausted: return "resource_exhausted";
-    case ErrorCode::kFailedPrecondition: return "failed_precondition";
-    case ErrorCode::kAborted: return "aborted";
-    case ErrorCode::kOutOfRange: return "out_of_range";
-    case ErrorCode::kUnimplemented: return "unimplemented";
-    case ErrorCode::kInternal: return "internal";
-    case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kDataLoss: return "data_loss";
+    case ErrorCode::kCancelled:
+      return "cancelled";
+    case ErrorCode::kUnknown:
+      return "unknown";
+    case ErrorCode::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorCode::kDeadlineExceeded:
+      return "deadline_exceeded";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kAlreadyExists:
+      return "already_exists";
+    case ErrorCode::kPermissionDenied:
+      return "permission_denied";
+    case ErrorCode::kResourceExhausted:
+      return "resource_exhausted";
+    case ErrorCode::kFailedPrecondition:
+      return "failed_precondition";
+    case ErrorCode::kAborted:
+      return "aborted";
+    case ErrorCode::kOutOfRange:
+      return "out_of_range";
+    case ErrorCode::kUnimplemented:
+      return "unimplemented";
+    case ErrorCode::kInternal:
+      return "internal";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kDataLoss:
+      return "data_loss";
   }
   return "unknown";
 }
@@ -35,9 +50,7 @@ Error Error::WithContext(std::string_view context) && {
   return std::move(*this);
 }
 
-std::string Error::ToString() const {
-  return std::string(ErrorCodeName(code_)) + ": " + message_;
-}
+std::string Error::ToString() const { return std::string(ErrorCodeName(code_)) + ": " + message_; }
 
 std::ostream& operator<<(std::ostream& out, const Error& error) { return out << error.ToString(); }
 
@@ -78,17 +91,47 @@ Error CancelledError(std::string message) {
 Error ErrnoError(std::string_view what, int errno_value) {
   ErrorCode code = ErrorCode::kUnknown;
   switch (errno_value) {
-    case ENOENT: case ENOTDIR: code = ErrorCode::kNotFound; break;
-    case EACCES: case EPERM: case EROFS: code = ErrorCode::kPermissionDenied; break;
-    case EEXIST: code = ErrorCode::kAlreadyExists; break;
-    case EINVAL: case ENAMETOOLONG: case EISDIR: code = ErrorCode::kInvalidArgument; break;
-    case ENOMEM: case ENOSPC: case EMFILE: case ENFILE: case EDQUOT:
-      code = ErrorCode::kResourceExhausted; break;
-    case EAGAIN: case EBUSY: case EINTR: code = ErrorCode::kUnavailable; break;
-    case ETIMEDOUT: code = ErrorCode::kDeadlineExceeded; break;
-    case ENOSYS: case EOPNOTSUPP: code = ErrorCode::kUnimplemented; break;
-    case EIO: code = ErrorCode::kDataLoss; break;
-    default: break;
+    case ENOENT:
+    case ENOTDIR:
+      code = ErrorCode::kNotFound;
+      break;
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      code = ErrorCode::kPermissionDenied;
+      break;
+    case EEXIST:
+      code = ErrorCode::kAlreadyExists;
+      break;
+    case EINVAL:
+    case ENAMETOOLONG:
+    case EISDIR:
+      code = ErrorCode::kInvalidArgument;
+      break;
+    case ENOMEM:
+    case ENOSPC:
+    case EMFILE:
+    case ENFILE:
+    case EDQUOT:
+      code = ErrorCode::kResourceExhausted;
+      break;
+    case EAGAIN:
+    case EBUSY:
+    case EINTR:
+      code = ErrorCode::kUnavailable;
+      break;
+    case ETIMEDOUT:
+      code = ErrorCode::kDeadlineExceeded;
+      break;
+    case ENOSYS:
+    case EOPNOTSUPP:
+      code = ErrorCode::kUnimplemented;
+      break;
+    case EIO:
+      code = ErrorCode::kDataLoss;
+      break;
+    default:
+      break;
   }
   return Error(code, std::string(what) + ": " + std::strerror(errno_value));
 }

@@ -71,10 +71,10 @@ struct LogVoidify {
 }  // namespace fathom::base
 
 // FATHOM_LOG(Debug|Info|Warning|Error) << ...; the message is not formatted when disabled.
-#define FATHOM_LOG(level)                                                           \
-  !::fathom::base::IsLogLevelEnabled(::fathom::base::LogLevel::k##level)            \
-      ? (void)0                                                                     \
-      : ::fathom::base::internal::LogVoidify() &                                    \
-            ::fathom::base::internal::LogMessage(::fathom::base::LogLevel::k##level, \
-                                                 __FILE__, __LINE__)                \
+#define FATHOM_LOG(level)                                                                      \
+  !::fathom::base::IsLogLevelEnabled(::fathom::base::LogLevel::k##level)                       \
+      ? (void)0                                                                                \
+      : ::fathom::base::internal::LogVoidify() &                                               \
+            ::fathom::base::internal::LogMessage(::fathom::base::LogLevel::k##level, __FILE__, \
+                                                 __LINE__)                                     \
                 .stream()

@@ -18,13 +18,12 @@ class [[nodiscard]] Result {
  public:
   static_assert(!std::is_same_v<std::remove_cv_t<T>, Error>, "Result<Error> is ambiguous");
 
-  Result(T value) : storage_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Result(T value) : storage_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit
   Result(Error error) : storage_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
   template <typename U>
-    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_same_v<std::decay_t<U>, Error> &&
-             !std::is_same_v<std::decay_t<U>, Result<T>>)
-  Result(U&& value)  // NOLINT: implicit, like the value it wraps
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Result<T>>)
+      Result(U&& value)  // NOLINT: implicit, like the value it wraps
       : storage_(std::in_place_index<0>, T(std::forward<U>(value))) {}
 
   bool ok() const { return storage_.index() == 0; }
@@ -96,20 +95,21 @@ inline Status Ok() { return Status(); }
 #define FATHOM_INTERNAL_CONCAT_INNER(a, b) a##b
 #define FATHOM_INTERNAL_CONCAT(a, b) FATHOM_INTERNAL_CONCAT_INNER(a, b)
 
-// Evaluates `expr` (a Result of any type) and returns its Error from the enclosing function when
-// it failed.
-#define FATHOM_TRY(expr)                                                      \
+// Evaluates the expression (a Result of any type; commas inside braces are fine) and returns its
+// Error from the enclosing function when it failed.
+#define FATHOM_TRY(...)                                                       \
   do {                                                                        \
-    auto&& fathom_try_result = (expr);                                        \
+    auto&& fathom_try_result = (__VA_ARGS__);                                 \
     if (!fathom_try_result.ok()) return std::move(fathom_try_result).error(); \
   } while (false)
 
 // Declares or assigns `lhs` from the value of `expr` (a Result<T>), or returns its Error.
 //   FATHOM_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path));
-#define FATHOM_ASSIGN_OR_RETURN(lhs, expr) \
-  FATHOM_INTERNAL_ASSIGN_OR_RETURN(FATHOM_INTERNAL_CONCAT(fathom_result_, __LINE__), lhs, expr)
+#define FATHOM_ASSIGN_OR_RETURN(lhs, ...)                                                 \
+  FATHOM_INTERNAL_ASSIGN_OR_RETURN(FATHOM_INTERNAL_CONCAT(fathom_result_, __LINE__), lhs, \
+                                   __VA_ARGS__)
 
-#define FATHOM_INTERNAL_ASSIGN_OR_RETURN(result, lhs, expr) \
-  auto result = (expr);                                     \
-  if (!result.ok()) return std::move(result).error();       \
+#define FATHOM_INTERNAL_ASSIGN_OR_RETURN(result, lhs, ...) \
+  auto result = (__VA_ARGS__);                             \
+  if (!result.ok()) return std::move(result).error();      \
   lhs = std::move(result).value()

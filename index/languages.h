@@ -13,8 +13,8 @@ struct TSLanguage;
 namespace fathom::index {
 
 struct Language {
-  std::string_view name;                     // "python", "cpp", "tsx", ...
-  const TSLanguage* (*grammar)();            // the grammar's tree_sitter_<name>() entry point
+  std::string_view name;                         // "python", "cpp", "tsx", ...
+  const TSLanguage* (*grammar)();                // the grammar's tree_sitter_<name>() entry point
   std::span<const std::string_view> extensions;  // lowercase, with the dot: ".py"
 };
 

@@ -3,11 +3,11 @@
 // read from several threads; TSNode values borrowed from it live as long as the tree.
 #pragma once
 
+#include <tree_sitter/api.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <tree_sitter/api.h>
 
 #include "base/result.h"
 #include "index/languages.h"

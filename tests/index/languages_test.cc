@@ -1,11 +1,12 @@
 // Every compiled-in tree-sitter grammar loads into the core and parses a snippet of its language
 // into the expected root node without syntax errors.
+#include "index/languages.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <string>
 
-#include "index/languages.h"
 #include "index/syntax_tree.h"
 
 namespace fathom::index {
@@ -20,20 +21,22 @@ struct Snippet {
 const std::map<std::string, Snippet>& Snippets() {
   static const auto* snippets = new std::map<std::string, Snippet>{
       {"python", {"def add(a, b):\n    return a + b\n", "module", "function_definition"}},
-      {"c", {"int add(int a, int b) { return a + b; }\n", "translation_unit",
-             "function_definition"}},
-      {"cpp", {"template <typename T> T add(T a, T b) { return a + b; }\n", "translation_unit",
-               "template_declaration"}},
+      {"c",
+       {"int add(int a, int b) { return a + b; }\n", "translation_unit", "function_definition"}},
+      {"cpp",
+       {"template <typename T> T add(T a, T b) { return a + b; }\n", "translation_unit",
+        "template_declaration"}},
       {"javascript", {"const add = (a, b) => a + b;\n", "program", "arrow_function"}},
-      {"typescript", {"function add(a: number, b: number): number { return a + b; }\n",
-                      "program", "type_annotation"}},
-      {"tsx", {"const view = <div className=\"x\">{1 + 2}</div>;\n", "program",
-               "jsx_element"}},
-      {"go", {"package main\n\nfunc add(a int, b int) int { return a + b }\n", "source_file",
-              "function_declaration"}},
+      {"typescript",
+       {"function add(a: number, b: number): number { return a + b; }\n", "program",
+        "type_annotation"}},
+      {"tsx", {"const view = <div className=\"x\">{1 + 2}</div>;\n", "program", "jsx_element"}},
+      {"go",
+       {"package main\n\nfunc add(a int, b int) int { return a + b }\n", "source_file",
+        "function_declaration"}},
       {"rust", {"fn add(a: i32, b: i32) -> i32 { a + b }\n", "source_file", "function_item"}},
-      {"java", {"class A { int add(int a, int b) { return a + b; } }\n", "program",
-                "method_declaration"}},
+      {"java",
+       {"class A { int add(int a, int b) { return a + b; } }\n", "program", "method_declaration"}},
       {"bash", {"add() { echo $(( $1 + $2 )); }\nadd 1 2\n", "program", "function_definition"}},
       {"json", {"{\"a\": [1, 2.5, true, null]}\n", "document", "array"}},
   };
