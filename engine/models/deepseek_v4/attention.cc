@@ -6,6 +6,7 @@
 
 #include "engine/models/deepseek_v4/compressor.h"
 #include "engine/models/deepseek_v4/indexer.h"
+#include "engine/tensor/float_formats.h"
 
 namespace fathom::engine::deepseek_v4 {
 namespace {
@@ -22,6 +23,20 @@ struct ChunkProjections {
   Rows indexer_weights;                 // [T × index_heads]
   Rows indexer_kv, indexer_gate;        // [T × 2·index_head_dim]
 };
+
+// q ← q / sqrt(mean(q²) + eps). DeepSeek's code does this on a bf16 tensor, so with bf16
+// activations every intermediate (squares, mean, rsqrt, product) is rounded to bf16 as well.
+void NormalizeHead(const LayerContext& context, std::span<float> q) {
+  if (!context.numerics.bf16_activations) {
+    cpu::RmsNorm(q, {}, context.eps());
+    return;
+  }
+  float sum = 0.0f;
+  for (float value : q) sum += RoundToBf16(value * value);
+  float mean = RoundToBf16(sum / static_cast<float>(q.size()));
+  float scale = RoundToBf16(1.0f / std::sqrt(RoundToBf16(mean + context.eps())));
+  for (float& value : q) value = RoundToBf16(value * scale);
+}
 
 void ProjectQueries(const LayerContext& context, const AttentionWeights& weights, int64_t start,
                     std::span<const float> input, int64_t tokens, ChunkProjections& chunk) {
@@ -40,8 +55,7 @@ void ProjectQueries(const LayerContext& context, const AttentionWeights& weights
     for (int64_t head = 0; head < config.num_heads; ++head) {
       auto q = std::span<float>(chunk.queries)
                    .subspan((t * config.num_heads + head) * head_dim, head_dim);
-      cpu::RmsNorm(q, {}, context.eps());
-      context.Round(q);
+      NormalizeHead(context, q);
       context.layer_rope.Apply(q, start + t);
       context.Round(q);
     }
@@ -87,7 +101,9 @@ void ProjectIndexer(const LayerContext& context, const IndexerWeights& weights, 
           std::span<float>(chunk.indexer_queries).subspan((t * heads + head) * head_dim, head_dim);
       context.compress_rope.Apply(q, start + t);
       context.Round(q);
-      if (context.numerics.indexer_fp4_simulation) RoundIndexerVector(q);
+      if (context.numerics.indexer_fp4_simulation) {
+        RoundIndexerVector(q, context.numerics.bf16_activations);
+      }
     }
   }
   chunk.indexer_weights.resize(tokens * heads);

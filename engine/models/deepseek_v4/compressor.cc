@@ -62,7 +62,7 @@ void FinishEntry(const CompressorContext& context, std::span<float> entry, int64
       cpu::RoundThroughFp8Blocks(entry.first(entry.size() - context.rope_dim), 64);
     }
   } else if (context.numerics.indexer_fp4_simulation) {
-    RoundIndexerVector(entry);
+    RoundIndexerVector(entry, context.numerics.bf16_activations);
   }
 }
 
@@ -111,8 +111,9 @@ void RoundThroughFp4Blocks(std::span<float> values, int64_t block) {
   }
 }
 
-void RoundIndexerVector(std::span<float> values) {
+void RoundIndexerVector(std::span<float> values, bool bf16_activations) {
   HadamardTransform(values);
+  if (bf16_activations) cpu::RoundToBf16InPlace(values);
   RoundThroughFp4Blocks(values, 32);
 }
 

@@ -40,7 +40,8 @@ void HadamardTransform(std::span<float> values);
 // 2^ceil(log2(amax / 6)).
 void RoundThroughFp4Blocks(std::span<float> values, int64_t block);
 
-// The indexer's QAT rounding of a query or key: Hadamard, then FP4 in blocks of 32.
-void RoundIndexerVector(std::span<float> values);
+// The indexer's QAT rounding of a query or key: Hadamard (its output rounded to bf16 with bf16
+// activations, as DeepSeek's bf16 transform does), then FP4 in blocks of 32.
+void RoundIndexerVector(std::span<float> values, bool bf16_activations);
 
 }  // namespace fathom::engine::deepseek_v4
