@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/doctor/doctor_command.h"
+#include "cli/generate/generate_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app("fathom: an agentic coding runtime with an in-process DeepSeek-V4 engine", "fathom");
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   fathom::cli::AddDoctorCommand(app, exit_code);
+  fathom::cli::AddGenerateCommand(app, exit_code);
 
   try {
     app.parse(argc, argv);

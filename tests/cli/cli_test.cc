@@ -2,36 +2,15 @@
 // `doctor` (table and --json), checking the JSON report against facts measured here.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <string>
 
 #include "base/json.h"
 #include "index/languages.h"
+#include "tests/cli/run_fathom.h"
 
 namespace fathom::cli {
 namespace {
-
-struct CommandOutput {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Runs `fathom arguments` through the shell; `redirect` says what happens to stderr.
-CommandOutput RunFathom(const std::string& arguments, const std::string& redirect = "2>&1") {
-  const std::string command = "'" FATHOM_BINARY "' " + arguments + " " + redirect;
-  CommandOutput result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  for (size_t count; (count = fread(buffer, 1, sizeof(buffer), pipe)) > 0;) {
-    result.output.append(buffer, count);
-  }
-  const int status = pclose(pipe);
-  if (status != -1 && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  return result;
-}
 
 TEST(CliTest, VersionPrintsTheProjectVersion) {
   const CommandOutput result = RunFathom("--version");
