@@ -3,6 +3,7 @@
 // its usage message and exit code; an unknown subcommand is an unexpected argument.
 #include <CLI/CLI.hpp>
 
+#include "cli/bench/bench_command.h"
 #include "cli/doctor/doctor_command.h"
 #include "cli/generate/generate_command.h"
 
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   fathom::cli::AddDoctorCommand(app, exit_code);
   fathom::cli::AddGenerateCommand(app, exit_code);
+  fathom::cli::AddBenchCommand(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -1,5 +1,7 @@
 #include "engine/backend/cpu/linear_weight.h"
 
+#include <cstring>
+
 #include "base/check.h"
 #include "engine/tensor/float_formats.h"
 
@@ -22,11 +24,17 @@ LinearWeight LinearWeight::Borrow(WeightFormat format, int64_t rows, int64_t col
 
 LinearWeight LinearWeight::FromFloats(int64_t rows, int64_t cols, std::vector<float> values) {
   FATHOM_CHECK(static_cast<int64_t>(values.size()) == rows * cols) << "matrix size mismatch";
-  LinearWeight weight;
-  weight.rows_ = rows;
-  weight.cols_ = cols;
-  weight.owned_ = std::move(values);
-  weight.data_ = reinterpret_cast<const std::byte*>(weight.owned_.data());
+  std::vector<std::byte> bytes(values.size() * sizeof(float));
+  std::memcpy(bytes.data(), values.data(), bytes.size());
+  return Own(WeightFormat::kF32, rows, cols, std::move(bytes));
+}
+
+LinearWeight LinearWeight::Own(WeightFormat format, int64_t rows, int64_t cols,
+                               std::vector<std::byte> data, std::vector<uint8_t> scales) {
+  LinearWeight weight = Borrow(format, rows, cols, data, scales);
+  // Moving a vector keeps its buffer, so the borrowed pointers stay valid.
+  weight.owned_data_ = std::move(data);
+  weight.owned_scales_ = std::move(scales);
   return weight;
 }
 

@@ -1,7 +1,8 @@
 // LinearWeight: a [rows × cols] weight matrix in one of the checkpoint formats the CPU backend
 // multiplies directly, without dequantising it first: f32, bf16, FP8 e4m3 with one e8m0 scale per
 // 128×128 block, or FP4 e2m1 (two per byte, low nibble first) with one e8m0 scale per 32 inputs.
-// A LinearWeight borrows its bytes (usually from the mmap'd checkpoint) or owns a converted copy.
+// A LinearWeight borrows its bytes (usually from the mmap'd checkpoint) or owns them (a converted
+// copy, or synthetic weights for benchmarks).
 #pragma once
 
 #include <cstddef>
@@ -18,7 +19,7 @@ class LinearWeight {
   LinearWeight() = default;
   LinearWeight(LinearWeight&&) = default;
   LinearWeight& operator=(LinearWeight&&) = default;
-  LinearWeight(const LinearWeight&) = delete;  // data_ may point into owned_
+  LinearWeight(const LinearWeight&) = delete;  // data_ may point into owned_data_
   LinearWeight& operator=(const LinearWeight&) = delete;
 
   // Borrows `data` (and `scales` for the block-scaled formats), which must outlive this object.
@@ -26,6 +27,9 @@ class LinearWeight {
                              std::span<const std::byte> data, std::span<const uint8_t> scales = {});
   // Owns a row-major f32 matrix.
   static LinearWeight FromFloats(int64_t rows, int64_t cols, std::vector<float> values);
+  // Owns `data` (and `scales`) in any format, laid out as Borrow expects.
+  static LinearWeight Own(WeightFormat format, int64_t rows, int64_t cols,
+                          std::vector<std::byte> data, std::vector<uint8_t> scales = {});
 
   WeightFormat format() const { return format_; }
   int64_t rows() const { return rows_; }
@@ -51,7 +55,8 @@ class LinearWeight {
   const std::byte* data_ = nullptr;
   const uint8_t* scales_ = nullptr;
   size_t scale_bytes_ = 0;
-  std::vector<float> owned_;
+  std::vector<std::byte> owned_data_;
+  std::vector<uint8_t> owned_scales_;
 };
 
 }  // namespace fathom::engine::cpu

@@ -40,7 +40,7 @@ void RunSite(const LayerContext& context, const HyperConnectionWeights& hc,
 
 }  // namespace
 
-DeepSeekV4Model::DeepSeekV4Model(DeepSeekV4Config config, WeightStore store,
+DeepSeekV4Model::DeepSeekV4Model(DeepSeekV4Config config, std::unique_ptr<WeightStore> store,
                                  NumericsOptions numerics, base::ThreadPool* pool)
     : config_(std::move(config)),
       store_(std::move(store)),
@@ -56,11 +56,21 @@ base::Result<std::unique_ptr<DeepSeekV4Model>> DeepSeekV4Model::Load(
   FATHOM_ASSIGN_OR_RETURN(DeepSeekV4Config config, LoadDeepSeekV4Config(model_dir / "config.json"));
   FATHOM_ASSIGN_OR_RETURN(WeightStore store, WeightStore::Open(model_dir));
   NumericsOptions chosen = numerics.value_or(NumericsOptions::ForConfig(config));
-  std::unique_ptr<DeepSeekV4Model> model(
-      new DeepSeekV4Model(std::move(config), std::move(store), chosen, pool));
-  base::Result<ModelWeights> weights = LoadModelWeights(model->store_, model->config_);
+  std::unique_ptr<DeepSeekV4Model> model(new DeepSeekV4Model(
+      std::move(config), std::make_unique<WeightStore>(std::move(store)), chosen, pool));
+  base::Result<ModelWeights> weights = LoadModelWeights(*model->store_, model->config_);
   if (!weights.ok()) return std::move(weights).error().WithContext(model_dir.string());
   model->weights_ = std::move(weights).value();
+  return model;
+}
+
+std::unique_ptr<DeepSeekV4Model> DeepSeekV4Model::FromWeights(DeepSeekV4Config config,
+                                                              ModelWeights weights,
+                                                              NumericsOptions numerics,
+                                                              base::ThreadPool* pool) {
+  std::unique_ptr<DeepSeekV4Model> model(
+      new DeepSeekV4Model(std::move(config), nullptr, numerics, pool));
+  model->weights_ = std::move(weights);
   return model;
 }
 

@@ -41,7 +41,14 @@ class DeepSeekV4Model {
       const std::filesystem::path& model_dir, base::ThreadPool* pool,
       std::optional<NumericsOptions> numerics = std::nullopt);
 
+  // A model over weights built in memory (benchmarks, tests); they own their bytes.
+  static std::unique_ptr<DeepSeekV4Model> FromWeights(DeepSeekV4Config config,
+                                                      ModelWeights weights,
+                                                      NumericsOptions numerics,
+                                                      base::ThreadPool* pool);
+
   const DeepSeekV4Config& config() const { return config_; }
+  const ModelWeights& weights() const { return weights_; }
   const NumericsOptions& numerics() const { return numerics_; }
 
   SequenceState NewSequence() const;
@@ -52,14 +59,14 @@ class DeepSeekV4Model {
                                            const ForwardOutputs& outputs = {}) const;
 
  private:
-  DeepSeekV4Model(DeepSeekV4Config config, WeightStore store, NumericsOptions numerics,
-                  base::ThreadPool* pool);
+  DeepSeekV4Model(DeepSeekV4Config config, std::unique_ptr<WeightStore> store,
+                  NumericsOptions numerics, base::ThreadPool* pool);
 
   std::vector<float> Logits(std::span<const float> streams, int64_t tokens,
                             const ForwardOutputs& outputs) const;
 
   DeepSeekV4Config config_;
-  WeightStore store_;  // owns the mmap the weights borrow from
+  std::unique_ptr<WeightStore> store_;  // the mmap the weights borrow from; null in memory
   ModelWeights weights_;
   NumericsOptions numerics_;
   base::ThreadPool* pool_;

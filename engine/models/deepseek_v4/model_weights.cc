@@ -283,3 +283,47 @@ Result<ModelWeights> LoadModelWeights(const WeightStore& store, const DeepSeekV4
 }
 
 }  // namespace fathom::engine::deepseek_v4
+
+namespace fathom::engine::deepseek_v4 {
+namespace {
+
+size_t ExpertBytes(const ExpertWeights& expert) {
+  return expert.gate.BytesTouched() + expert.up.BytesTouched() + expert.down.BytesTouched();
+}
+
+size_t CompressorBytes(const CompressorWeights& compressor) {
+  return compressor.kv.BytesTouched() + compressor.gate.BytesTouched();
+}
+
+size_t AttentionBytes(const AttentionWeights& attention) {
+  size_t bytes = attention.q_down.BytesTouched() + attention.q_up.BytesTouched() +
+                 attention.kv.BytesTouched() + attention.out_groups.BytesTouched() +
+                 attention.out.BytesTouched();
+  if (attention.compressor) bytes += CompressorBytes(*attention.compressor);
+  if (attention.indexer) {
+    bytes += CompressorBytes(attention.indexer->compressor) +
+             attention.indexer->query.BytesTouched() +
+             attention.indexer->head_weights.BytesTouched();
+  }
+  return bytes;
+}
+
+}  // namespace
+
+size_t DecodeWeightBytes(const ModelWeights& weights, const DeepSeekV4Config& config) {
+  size_t bytes = weights.head.BytesTouched() + weights.head_hc.fn.BytesTouched() +
+                 weights.embedding.RowBytes();
+  for (const LayerWeights& layer : weights.layers) {
+    bytes += layer.attention_hc.fn.BytesTouched() + layer.ffn_hc.fn.BytesTouched();
+    bytes += AttentionBytes(layer.attention) + layer.moe.router.BytesTouched();
+    size_t routed = 0;
+    for (const ExpertWeights& expert : layer.moe.experts) routed += ExpertBytes(expert);
+    if (!layer.moe.experts.empty()) {
+      bytes += routed / layer.moe.experts.size() * static_cast<size_t>(config.experts_per_token);
+    }
+    if (layer.moe.shared) bytes += ExpertBytes(*layer.moe.shared);
+  }
+  return bytes;
+}
+
+}  // namespace fathom::engine::deepseek_v4

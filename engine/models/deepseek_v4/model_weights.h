@@ -86,6 +86,10 @@ struct ModelWeights {
   cpu::LinearWeight head;         // [vocab, hidden]
 };
 
+// Weight bytes one decode step reads: every dense matrix, experts_per_token routed experts (their
+// mean size) and the shared expert of each layer, the head, and one embedding row.
+size_t DecodeWeightBytes(const ModelWeights& weights, const DeepSeekV4Config& config);
+
 // Loads and shape-checks every tensor the config calls for; errors name the tensor.
 base::Result<ModelWeights> LoadModelWeights(const WeightStore& store,
                                             const DeepSeekV4Config& config);
