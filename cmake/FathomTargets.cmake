@@ -3,6 +3,9 @@
 # include root, so headers are included as "base/result.h".
 
 set(FATHOM_WARNINGS -Wall -Wextra -Wpedantic -Wshadow)
+# No fused multiply-add contraction: the engine's kernels promise one summation order on every
+# code path (scalar and SIMD), which contraction would break.
+set(FATHOM_FLOAT_FLAGS -ffp-contract=off)
 
 if(FATHOM_SANITIZE)
   set(FATHOM_SANITIZER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -13,7 +16,7 @@ endif()
 function(fathom_configure_target target)
   target_include_directories(${target} PUBLIC "${CMAKE_SOURCE_DIR}")
   target_compile_options(${target} PRIVATE
-      $<$<COMPILE_LANGUAGE:CXX,C>:${FATHOM_WARNINGS}>
+      $<$<COMPILE_LANGUAGE:CXX,C>:${FATHOM_WARNINGS} ${FATHOM_FLOAT_FLAGS}>
       $<$<AND:$<BOOL:${FATHOM_WERROR}>,$<COMPILE_LANGUAGE:CXX,C>>:-Werror>)
   if(FATHOM_SANITIZE)
     target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX,C>:${FATHOM_SANITIZER_FLAGS}>)

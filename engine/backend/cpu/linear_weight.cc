@@ -52,6 +52,11 @@ size_t LinearWeight::RowBytes() const {
   return 0;
 }
 
+const uint8_t* LinearWeight::ScaleRow(int64_t row) const {
+  if (format_ == WeightFormat::kFp8Block128) return scales_ + (row / 128) * ((cols_ + 127) / 128);
+  return scales_ + row * (cols_ / 32);
+}
+
 uint8_t LinearWeight::ScaleByte(int64_t row, int64_t col) const {
   if (format_ == WeightFormat::kFp8Block128) {
     int64_t blocks_per_row = (cols_ + 127) / 128;

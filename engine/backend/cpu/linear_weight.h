@@ -39,6 +39,8 @@ class LinearWeight {
   // Bytes of one row as stored (FP4: cols/2).
   size_t RowBytes() const;
   const std::byte* Row(int64_t row) const { return data_ + RowBytes() * row; }
+  // The e8m0 scales covering `row`, one per 128 columns (FP8) or per 32 columns (FP4).
+  const uint8_t* ScaleRow(int64_t row) const;
   // e8m0 scale of (row, col) for the block-scaled formats.
   uint8_t ScaleByte(int64_t row, int64_t col) const;
   // A borrowed view of rows [begin, begin + count) (FP8: begin a multiple of 128).

@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "engine/backend/cpu/dot_kernels.h"
 #include "engine/tensor/float_formats.h"
 
 namespace fathom::engine::cpu {
@@ -136,6 +137,26 @@ TEST(MatMulTest, ActivationQuantisationUsesPowerOfTwoBlockScales) {
   EXPECT_EQ(values[0], 56.0f);
   EXPECT_EQ(values[1], 1.0f);
   EXPECT_EQ(values[2], -0.25f);
+}
+
+TEST(DotKernelsTest, Avx512KernelsGiveTheScalarKernelsBits) {
+  const DotKernels* avx512 = Avx512DotKernels();
+  if (avx512 == nullptr) GTEST_SKIP() << "this CPU has no AVX-512";
+  std::mt19937 random(17);
+  const DotKernels& scalar = ScalarDotKernels();
+  for (auto make : {RandomFp8, RandomFp4, RandomBf16}) {
+    Matrix matrix = make(128, 512, random);
+    std::vector<float> input = RandomInput(512, random);
+    DotFunction fast = avx512->For(matrix.weight.format());
+    DotFunction reference = scalar.For(matrix.weight.format());
+    for (int64_t r = 0; r < 128; ++r) {
+      ASSERT_EQ(fast(matrix.weight, r, input.data()), reference(matrix.weight, r, input.data()))
+          << "row " << r;
+    }
+  }
+  Matrix f32{LinearWeight::FromFloats(2, 48, RandomInput(96, random)), {}};
+  std::vector<float> input = RandomInput(48, random);
+  EXPECT_EQ(avx512->f32(f32.weight, 1, input.data()), scalar.f32(f32.weight, 1, input.data()));
 }
 
 }  // namespace

@@ -1,0 +1,45 @@
+// Dot products of one weight row with one activation row, per weight format, in a fixed order:
+// 16 lane accumulators; within each scale block (128 columns for FP8, 32 for FP4) the products are
+// summed per lane, the block's lane sums are multiplied by its scale and added to the running
+// lanes; the 16 lanes are reduced by a fixed tree at the end. The scalar and AVX-512 kernels follow
+// this order exactly (no fused multiply-add), so they give bit-identical results. Thread-safe.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/backend/cpu/linear_weight.h"
+
+namespace fathom::engine::cpu {
+
+using DotFunction = float (*)(const LinearWeight& weight, int64_t row, const float* x);
+
+struct DotKernels {
+  const char* name;
+  DotFunction f32;
+  DotFunction bf16;
+  DotFunction fp8;
+  DotFunction fp4;
+
+  DotFunction For(WeightFormat format) const;
+};
+
+const DotKernels& ScalarDotKernels();
+
+// The AVX-512 kernels, or nullptr when this CPU lacks AVX-512 F/BW.
+const DotKernels* Avx512DotKernels();
+
+// The fastest kernels this CPU runs (AVX-512 when present, else scalar).
+const DotKernels& BestDotKernels();
+
+// Value tables shared by the kernels.
+struct DecodeTables {
+  float fp8[256];   // e4m3 code → value
+  float fp4[16];    // e2m1 code → value
+  float e8m0[256];  // scale byte → 2^(byte − 127)
+};
+const DecodeTables& Tables();
+
+// Sums 16 lanes by the fixed tree (i, i + 8), (i, i + 4), (i, i + 2), (0, 1).
+float ReduceLanes(const float* lanes);
+
+}  // namespace fathom::engine::cpu
