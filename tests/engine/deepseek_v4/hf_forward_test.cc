@@ -12,7 +12,6 @@
 namespace fathom::engine::deepseek_v4 {
 namespace {
 
-using ::fathom::engine::deepseek_v4::SelectionTie;
 using testing::ChunkedLogits;
 using testing::FixtureDir;
 using testing::Golden;
