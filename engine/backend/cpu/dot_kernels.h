@@ -2,7 +2,8 @@
 // 16 lane accumulators; within each scale block (128 columns for FP8, 32 for FP4) the products are
 // summed per lane, the block's lane sums are multiplied by its scale and added to the running
 // lanes; the 16 lanes are reduced by a fixed tree at the end. The scalar and AVX-512 kernels follow
-// this order exactly (no fused multiply-add), so they give bit-identical results. Thread-safe.
+// this order exactly (no fused multiply-add), so they give bit-identical results (for every FP8
+// code but the NaN codes, which weights never hold). Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,9 @@
 namespace fathom::engine::cpu {
 
 using DotFunction = float (*)(const LinearWeight& weight, int64_t row, const float* x);
+// Rows row..row+3 at once (out[0..3]), each with exactly the bits of DotFunction: four independent
+// accumulation chains hide the add latency that one chain is bound by.
+using Dot4Function = void (*)(const LinearWeight& weight, int64_t row, const float* x, float* out);
 
 struct DotKernels {
   const char* name;
@@ -19,8 +23,13 @@ struct DotKernels {
   DotFunction bf16;
   DotFunction fp8;
   DotFunction fp4;
+  Dot4Function bf16x4;
+  Dot4Function fp8x4;
+  Dot4Function fp4x4;
 
   DotFunction For(WeightFormat format) const;
+  // The four-row kernel of `format`, or nullptr where only the one-row kernel exists.
+  Dot4Function For4(WeightFormat format) const;
 };
 
 const DotKernels& ScalarDotKernels();

@@ -99,8 +99,23 @@ DotFunction DotKernels::For(WeightFormat format) const {
   return f32;
 }
 
+Dot4Function DotKernels::For4(WeightFormat format) const {
+  switch (format) {
+    case WeightFormat::kBF16:
+      return bf16x4;
+    case WeightFormat::kFp8Block128:
+      return fp8x4;
+    case WeightFormat::kFp4Block32:
+      return fp4x4;
+    case WeightFormat::kF32:
+      return nullptr;
+  }
+  return nullptr;
+}
+
 const DotKernels& ScalarDotKernels() {
-  static const DotKernels kernels{"scalar", DotF32, DotBf16, DotFp8, DotFp4};
+  static const DotKernels kernels{"scalar", DotF32,  DotBf16, DotFp8,
+                                  DotFp4,   nullptr, nullptr, nullptr};
   return kernels;
 }
 

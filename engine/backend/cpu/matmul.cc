@@ -37,9 +37,19 @@ void MatMul(const LinearWeight& weight, std::span<const float> input, int64_t to
     }
     x = quantized.data();
   }
-  DotFunction dot = BestDotKernels().For(weight.format());
+  const DotKernels& kernels = BestDotKernels();
+  DotFunction dot = kernels.For(weight.format());
+  Dot4Function dot4 = kernels.For4(weight.format());
   auto body = [&](size_t row_begin, size_t row_end) {
-    for (size_t row = row_begin; row < row_end; ++row) {
+    size_t row = row_begin;
+    for (; dot4 != nullptr && row + 4 <= row_end; row += 4) {
+      float four[4];
+      for (int64_t t = 0; t < tokens; ++t) {
+        dot4(weight, static_cast<int64_t>(row), x + t * cols, four);
+        for (size_t i = 0; i < 4; ++i) output[t * rows + row + i] = four[i];
+      }
+    }
+    for (; row < row_end; ++row) {
       for (int64_t t = 0; t < tokens; ++t) {
         output[t * rows + row] = dot(weight, static_cast<int64_t>(row), x + t * cols);
       }

@@ -149,9 +149,17 @@ TEST(DotKernelsTest, Avx512KernelsGiveTheScalarKernelsBits) {
     std::vector<float> input = RandomInput(512, random);
     DotFunction fast = avx512->For(matrix.weight.format());
     DotFunction reference = scalar.For(matrix.weight.format());
+    Dot4Function fast4 = avx512->For4(matrix.weight.format());
+    ASSERT_NE(fast4, nullptr);
     for (int64_t r = 0; r < 128; ++r) {
-      ASSERT_EQ(fast(matrix.weight, r, input.data()), reference(matrix.weight, r, input.data()))
-          << "row " << r;
+      float expected = reference(matrix.weight, r, input.data());
+      ASSERT_EQ(fast(matrix.weight, r, input.data()), expected) << "row " << r;
+      if (r % 4 != 0) continue;
+      float four[4];
+      fast4(matrix.weight, r, input.data(), four);
+      for (int i = 0; i < 4; ++i) {
+        ASSERT_EQ(four[i], reference(matrix.weight, r + i, input.data())) << "row " << r + i;
+      }
     }
   }
   Matrix f32{LinearWeight::FromFloats(2, 48, RandomInput(96, random)), {}};
