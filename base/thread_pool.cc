@@ -83,15 +83,15 @@ std::future<void> ThreadPool::Submit(std::function<void()> task) {
 }
 
 void ThreadPool::ParallelFor(size_t begin, size_t end,
-                             const std::function<void(size_t, size_t)>& body) {
+                             const std::function<void(size_t, size_t)>& body, size_t chunks) {
   if (begin >= end) return;
-  size_t chunks = std::min(end - begin, size());
-  if (chunks <= 1 || IsWorkerThread()) {
+  chunks = std::min(end - begin, chunks == 0 ? size() : chunks);
+  if (chunks <= 1 || size() <= 1 || IsWorkerThread()) {
     body(begin, end);
     return;
   }
   auto state = std::make_shared<ParallelForState>(begin, end - begin, chunks, body);
-  for (size_t helper = 1; helper < chunks; ++helper) {
+  for (size_t helper = 1; helper < std::min(chunks, size()); ++helper) {
     Enqueue(std::packaged_task<void()>([state] { state->RunChunks(); }));
   }
   state->RunChunks();

@@ -29,12 +29,15 @@ class ThreadPool {
   // that waits on another task's future can deadlock a pool whose workers are all waiting.
   std::future<void> Submit(std::function<void()> task);
 
-  // Splits [begin, end) into about size() contiguous chunks and calls body(chunk_begin,
-  // chunk_end) for each, on the workers and the calling thread, returning when all are done.
-  // Called from one of this pool's workers, it runs body(begin, end) inline instead, so nested
-  // calls cannot deadlock. `body` must not throw (a throw terminates the process).
+  // Splits [begin, end) into `chunks` (default size()) contiguous chunks and calls
+  // body(chunk_begin, chunk_end) for each, on the workers and the calling thread, which claim
+  // chunks as they become free; returns when all are done. More chunks than threads even out
+  // threads that run at different speeds. Called from one of this pool's workers, it runs
+  // body(begin, end) inline instead, so nested calls cannot deadlock. `body` must not throw (a
+  // throw terminates the process).
   void ParallelFor(size_t begin, size_t end,
-                   const std::function<void(size_t chunk_begin, size_t chunk_end)>& body);
+                   const std::function<void(size_t chunk_begin, size_t chunk_end)>& body,
+                   size_t chunks = 0);
 
   // Whether the calling thread is one of this pool's workers.
   bool IsWorkerThread() const;

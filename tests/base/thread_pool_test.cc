@@ -106,6 +106,26 @@ TEST(ThreadPoolTest, ParallelForChunksAreBalanced) {
   EXPECT_EQ(sizes, (std::vector<size_t>{2, 2, 3, 3}));
 }
 
+TEST(ThreadPoolTest, ParallelForTakesMoreChunksThanThreads) {
+  ThreadPool pool(2);
+  std::mutex mutex;
+  std::vector<size_t> sizes;
+  std::vector<std::atomic<int>> hits(100);
+  pool.ParallelFor(
+      0, 100,
+      [&](size_t chunk_begin, size_t chunk_end) {
+        {
+          std::lock_guard lock(mutex);
+          sizes.push_back(chunk_end - chunk_begin);
+        }
+        for (size_t i = chunk_begin; i < chunk_end; ++i) ++hits[i];
+      },
+      8);
+  EXPECT_EQ(sizes.size(), 8u);
+  for (size_t size : sizes) EXPECT_TRUE(size == 12 || size == 13) << size;
+  for (auto& hit : hits) ASSERT_EQ(hit.load(), 1);
+}
+
 TEST(ThreadPoolTest, NestedParallelForDoesNotDeadlock) {
   ThreadPool pool(2);
   std::atomic<size_t> total{0};

@@ -1,9 +1,10 @@
 // Dot products of one weight row with one activation row, per weight format, in a fixed order:
 // 16 lane accumulators; within each scale block (128 columns for FP8, 32 for FP4) the products are
-// summed per lane, the block's lane sums are multiplied by its scale and added to the running
-// lanes; the 16 lanes are reduced by a fixed tree at the end. The scalar and AVX-512 kernels follow
-// this order exactly (no fused multiply-add), so they give bit-identical results (for every FP8
-// code but the NaN codes, which weights never hold). Thread-safe.
+// accumulated per lane by fused multiply-adds, the block's lane sums are multiplied by its scale
+// and added to the running lanes (one more fused multiply-add); the 16 lanes are reduced by a
+// fixed tree at the end. The scalar and AVX-512 kernels follow this order exactly, so they give
+// bit-identical results (for every FP8 code but the NaN codes, which weights never hold).
+// Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,18 @@ namespace fathom::engine::cpu {
 using DotFunction = float (*)(const LinearWeight& weight, int64_t row, const float* x);
 // Rows row..row+3 at once (out[0..3]), each with exactly the bits of DotFunction: four independent
 // accumulation chains hide the add latency that one chain is bound by.
-using Dot4Function = void (*)(const LinearWeight& weight, int64_t row, const float* x, float* out);
+// Rows row..row+rows−1 at once (out[0..rows−1]), each with exactly the bits of DotFunction:
+// independent accumulation chains hide the add latency one chain is bound by, and the activation
+// loads are shared.
+using DotGroupFunction = void (*)(const LinearWeight& weight, int64_t row, const float* x,
+                                  float* out);
+// The most rows any group kernel takes at once.
+inline constexpr int kMaxGroupRows = 8;
+
+struct DotGroup {
+  DotGroupFunction function = nullptr;  // nullptr: only the one-row kernel exists
+  int rows = 1;
+};
 
 struct DotKernels {
   const char* name;
@@ -23,18 +35,17 @@ struct DotKernels {
   DotFunction bf16;
   DotFunction fp8;
   DotFunction fp4;
-  Dot4Function bf16x4;
-  Dot4Function fp8x4;
-  Dot4Function fp4x4;
+  DotGroup bf16_group;
+  DotGroup fp8_group;
+  DotGroup fp4_group;
 
   DotFunction For(WeightFormat format) const;
-  // The four-row kernel of `format`, or nullptr where only the one-row kernel exists.
-  Dot4Function For4(WeightFormat format) const;
+  DotGroup GroupFor(WeightFormat format) const;
 };
 
 const DotKernels& ScalarDotKernels();
 
-// The AVX-512 kernels, or nullptr when this CPU lacks AVX-512 F/BW.
+// The AVX-512 kernels, or nullptr when this CPU lacks AVX-512 F, BW or VBMI.
 const DotKernels* Avx512DotKernels();
 
 // The fastest kernels this CPU runs (AVX-512 when present, else scalar).

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 
 #include "engine/backend/cpu/dot_kernels.h"
 #include "engine/tensor/float_formats.h"
@@ -8,17 +9,20 @@ namespace {
 
 constexpr int kLanes = 16;
 
-// lanes[l] += scale · Σ_{k ∈ [begin, end), k − begin ≡ l (mod 16)} load(k)·x[k].
+// lanes[l] += scale · Σ_{k ∈ [begin, end), k − begin ≡ l (mod 16)} load(k)·x[k], each step one
+// fused multiply-add.
 template <typename Load>
 void AccumulateBlock(float* lanes, const float* x, int64_t begin, int64_t end, float scale,
                      Load load) {
   float block[kLanes] = {};
   int64_t k = begin;
   for (; k + kLanes <= end; k += kLanes) {
-    for (int lane = 0; lane < kLanes; ++lane) block[lane] += load(k + lane) * x[k + lane];
+    for (int lane = 0; lane < kLanes; ++lane) {
+      block[lane] = std::fma(load(k + lane), x[k + lane], block[lane]);
+    }
   }
-  for (int lane = 0; k < end; ++k, ++lane) block[lane] += load(k) * x[k];
-  for (int lane = 0; lane < kLanes; ++lane) lanes[lane] += block[lane] * scale;
+  for (int lane = 0; k < end; ++k, ++lane) block[lane] = std::fma(load(k), x[k], block[lane]);
+  for (int lane = 0; lane < kLanes; ++lane) lanes[lane] = std::fma(block[lane], scale, lanes[lane]);
 }
 
 float DotF32(const LinearWeight& weight, int64_t row, const float* x) {
@@ -99,23 +103,22 @@ DotFunction DotKernels::For(WeightFormat format) const {
   return f32;
 }
 
-Dot4Function DotKernels::For4(WeightFormat format) const {
+DotGroup DotKernels::GroupFor(WeightFormat format) const {
   switch (format) {
     case WeightFormat::kBF16:
-      return bf16x4;
+      return bf16_group;
     case WeightFormat::kFp8Block128:
-      return fp8x4;
+      return fp8_group;
     case WeightFormat::kFp4Block32:
-      return fp4x4;
+      return fp4_group;
     case WeightFormat::kF32:
-      return nullptr;
+      return {};
   }
-  return nullptr;
+  return {};
 }
 
 const DotKernels& ScalarDotKernels() {
-  static const DotKernels kernels{"scalar", DotF32,  DotBf16, DotFp8,
-                                  DotFp4,   nullptr, nullptr, nullptr};
+  static const DotKernels kernels{"scalar", DotF32, DotBf16, DotFp8, DotFp4, {}, {}, {}};
   return kernels;
 }
 

@@ -9,6 +9,11 @@
 #include "engine/tensor/float_formats.h"
 
 namespace fathom::engine::cpu {
+namespace {
+
+constexpr size_t kChunksPerThread = 4;
+
+}  // namespace
 
 void RoundThroughFp8Blocks(std::span<float> values, int64_t block) {
   for (size_t begin = 0; begin < values.size(); begin += static_cast<size_t>(block)) {
@@ -39,14 +44,14 @@ void MatMul(const LinearWeight& weight, std::span<const float> input, int64_t to
   }
   const DotKernels& kernels = BestDotKernels();
   DotFunction dot = kernels.For(weight.format());
-  Dot4Function dot4 = kernels.For4(weight.format());
+  const DotGroup group = kernels.GroupFor(weight.format());
   auto body = [&](size_t row_begin, size_t row_end) {
     size_t row = row_begin;
-    for (; dot4 != nullptr && row + 4 <= row_end; row += 4) {
-      float four[4];
+    float outputs[kMaxGroupRows];
+    for (; group.function != nullptr && row + group.rows <= row_end; row += group.rows) {
       for (int64_t t = 0; t < tokens; ++t) {
-        dot4(weight, static_cast<int64_t>(row), x + t * cols, four);
-        for (size_t i = 0; i < 4; ++i) output[t * rows + row + i] = four[i];
+        group.function(weight, static_cast<int64_t>(row), x + t * cols, outputs);
+        std::copy_n(outputs, group.rows, output.begin() + t * rows + row);
       }
     }
     for (; row < row_end; ++row) {
@@ -57,9 +62,17 @@ void MatMul(const LinearWeight& weight, std::span<const float> input, int64_t to
   };
   if (pool == nullptr || rows * cols * tokens < (1 << 16)) {
     body(0, static_cast<size_t>(rows));
-  } else {
-    pool->ParallelFor(0, static_cast<size_t>(rows), body);
+    return;
   }
+  // Whole row groups per chunk, several chunks per thread.
+  const size_t group_rows = static_cast<size_t>(group.function != nullptr ? group.rows : 1);
+  const size_t groups = (static_cast<size_t>(rows) + group_rows - 1) / group_rows;
+  pool->ParallelFor(
+      0, groups,
+      [&](size_t group_begin, size_t group_end) {
+        body(group_begin * group_rows, std::min(group_end * group_rows, static_cast<size_t>(rows)));
+      },
+      kChunksPerThread * pool->size());
 }
 
 }  // namespace fathom::engine::cpu

@@ -144,21 +144,25 @@ TEST(DotKernelsTest, Avx512KernelsGiveTheScalarKernelsBits) {
   if (avx512 == nullptr) GTEST_SKIP() << "this CPU has no AVX-512";
   std::mt19937 random(17);
   const DotKernels& scalar = ScalarDotKernels();
-  for (auto make : {RandomFp8, RandomFp4, RandomBf16}) {
-    Matrix matrix = make(128, 512, random);
-    std::vector<float> input = RandomInput(512, random);
+  using Make = Matrix (*)(int64_t, int64_t, std::mt19937&);
+  const std::pair<Make, int64_t> cases[] = {{RandomFp8, 512}, {RandomFp4, 512}, {RandomBf16, 512},
+                                            {RandomFp8, 160}, {RandomFp4, 96},  {RandomBf16, 48}};
+  for (auto [make, cols] : cases) {
+    SCOPED_TRACE("width " + std::to_string(cols));
+    Matrix matrix = make(128, cols, random);
+    std::vector<float> input = RandomInput(cols, random);
     DotFunction fast = avx512->For(matrix.weight.format());
     DotFunction reference = scalar.For(matrix.weight.format());
-    Dot4Function fast4 = avx512->For4(matrix.weight.format());
-    ASSERT_NE(fast4, nullptr);
+    DotGroup group = avx512->GroupFor(matrix.weight.format());
+    ASSERT_NE(group.function, nullptr);
     for (int64_t r = 0; r < 128; ++r) {
       float expected = reference(matrix.weight, r, input.data());
       ASSERT_EQ(fast(matrix.weight, r, input.data()), expected) << "row " << r;
-      if (r % 4 != 0) continue;
-      float four[4];
-      fast4(matrix.weight, r, input.data(), four);
-      for (int i = 0; i < 4; ++i) {
-        ASSERT_EQ(four[i], reference(matrix.weight, r + i, input.data())) << "row " << r + i;
+      if (r % group.rows != 0) continue;
+      float outputs[kMaxGroupRows];
+      group.function(matrix.weight, r, input.data(), outputs);
+      for (int i = 0; i < group.rows; ++i) {
+        ASSERT_EQ(outputs[i], reference(matrix.weight, r + i, input.data())) << "row " << r + i;
       }
     }
   }
