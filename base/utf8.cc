@@ -130,6 +130,34 @@ std::string SanitizeUtf8(std::string_view text) {
   return out;
 }
 
+std::string ReplaceInvalidUtf8(std::string_view text) {
+  if (IsValidUtf8(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + text.size() / 2);
+  size_t offset = 0;
+  while (offset < text.size()) {
+    Sequence sequence = DecodeAt(text, offset);
+    if (sequence.kind == SequenceKind::kValid) {
+      out.append(text.substr(offset, sequence.length));
+      offset += sequence.length;
+      continue;
+    }
+    // The maximal subpart: the lead byte and the continuation bytes it accepts before failing.
+    LeadByte lead = Classify(static_cast<uint8_t>(text[offset]));
+    size_t length = 1;
+    while (length < lead.length && offset + length < text.size()) {
+      uint8_t next = static_cast<uint8_t>(text[offset + length]);
+      bool allowed =
+          length == 1 ? next >= lead.second_min && next <= lead.second_max : IsContinuation(next);
+      if (!allowed) break;
+      ++length;
+    }
+    AppendReplacement(out);
+    offset += length;
+  }
+  return out;
+}
+
 std::string_view TruncateUtf8(std::string_view text, size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
   std::string_view prefix = text.substr(0, max_bytes);

@@ -33,6 +33,12 @@ void AppendUtf8(std::string& out, char32_t codepoint);
 // replaced by U+FFFD.
 std::string SanitizeUtf8(std::string_view text);
 
+// A copy of `text` in which each maximal subpart of an ill-formed sequence (the longest prefix of
+// a well-formed sequence, else one byte) is replaced by one U+FFFD: Unicode's recommended
+// practice, as Rust's String::from_utf8_lossy (Hugging Face's decoders) and Python's
+// errors="replace" do it. "\xE2\x82A" becomes "\uFFFDA", where SanitizeUtf8 gives two U+FFFD.
+std::string ReplaceInvalidUtf8(std::string_view text);
+
 // The longest prefix of `text` of at most `max_bytes` bytes that does not cut a character.
 std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);
 

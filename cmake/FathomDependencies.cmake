@@ -16,6 +16,7 @@ fathom_require_pkg(SQLITE3 sqlite3 libsqlite3-dev)
 fathom_require_pkg(LIBGIT2 libgit2 libgit2-dev)
 fathom_require_pkg(LIBSECCOMP libseccomp libseccomp-dev)
 fathom_require_pkg(RE2 re2 libre2-dev)
+fathom_require_pkg(ONIGURUMA oniguruma libonig-dev)
 
 find_package(GTest QUIET)
 find_package(nlohmann_json 3.11 QUIET)

@@ -123,6 +123,23 @@ TEST(Utf8Test, SanitizeReplacesEachInvalidByte) {
   EXPECT_TRUE(IsValidUtf8(SanitizeUtf8("\xF8\x88\x80\x80\x80\xFE")));
 }
 
+TEST(Utf8Test, ReplaceInvalidReplacesEachMaximalSubpart) {
+  EXPECT_EQ(ReplaceInvalidUtf8("fine é"), "fine é");
+  EXPECT_EQ(ReplaceInvalidUtf8("a\xFF"
+                               "b"),
+            "a" + kReplacement + "b");
+  EXPECT_EQ(ReplaceInvalidUtf8("x\xE2\x82"), "x" + kReplacement);          // truncated at the end
+  EXPECT_EQ(ReplaceInvalidUtf8("\xE2\x82z"), kReplacement + "z");          // cut by a letter
+  EXPECT_EQ(ReplaceInvalidUtf8("\xF0\x9F\x98z"), kReplacement + "z");      // 3 of 4 bytes
+  EXPECT_EQ(ReplaceInvalidUtf8("\xC0\xAF"), kReplacement + kReplacement);  // overlong: no subpart
+  EXPECT_EQ(ReplaceInvalidUtf8("\xED\xA0\x80z"),                           // surrogate
+            kReplacement + kReplacement + kReplacement + "z");
+  EXPECT_EQ(ReplaceInvalidUtf8("\xF4\x90\x80\x80"),
+            kReplacement + kReplacement + kReplacement + kReplacement);  // above U+10FFFF
+  EXPECT_EQ(ReplaceInvalidUtf8("\xE2\x82\xAC\x80"), "\xE2\x82\xAC" + kReplacement);
+  EXPECT_EQ(ReplaceInvalidUtf8("\xE2\x82\xE2\x82\xAC"), kReplacement + "\xE2\x82\xAC");
+}
+
 TEST(Utf8Test, CompletePrefixHoldsBackIncompleteTail) {
   EXPECT_EQ(CompleteUtf8PrefixLength(""), 0u);
   EXPECT_EQ(CompleteUtf8PrefixLength("abc"), 3u);
