@@ -7,6 +7,7 @@
 
 #include "base/thread_pool.h"
 #include "cli/bench/memory_bandwidth.h"
+#include "cli/bench/tokenizer_bench.h"
 #include "engine/models/deepseek_v4/model.h"
 #include "engine/models/deepseek_v4/synthetic_weights.h"
 
@@ -39,6 +40,7 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
   engine->add_option("--threads", options->threads, "Worker threads (0: all hardware threads)");
   engine->callback(
       [options, &exit_code] { exit_code = RunBenchEngine(*options, std::cout, std::cerr); });
+  AddBenchTokenizerCommand(*bench, exit_code);
 }
 
 int RunBenchEngine(const BenchEngineOptions& options, std::ostream& out, std::ostream& error) {

@@ -1,6 +1,8 @@
 // `fathom generate`: greedy generation with the in-process engine from a model directory, for
-// checking a checkpoint and timing the CPU backend. Prints the generated token ids and the prefill
-// and decode throughput. The subcommand and its options are owned by the CLI11 app.
+// checking a checkpoint and timing the CPU backend. The prompt is token ids or text (encoded as is,
+// no BOS or chat template, by the model directory's tokenizer.json or --tokenizer). Prints the
+// generated ids, their text when there is a tokenizer, and the prefill and decode throughput. The
+// subcommand and its options are owned by the CLI11 app.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -14,6 +16,8 @@ namespace fathom::cli {
 struct GenerateOptions {
   std::string model_dir;
   std::vector<int32_t> prompt_ids;
+  std::string prompt;          // text; used instead of prompt_ids when set
+  std::string tokenizer_path;  // empty: <model_dir>/tokenizer.json when it exists
   int64_t max_new_tokens = 16;
   size_t threads = 0;  // 0: one per hardware thread
   bool stop_at_eos = true;

@@ -1,11 +1,14 @@
 // `fathom generate` end to end on the hf_tiny_a fixture: the first greedy token is the argmax of
-// transformers' golden logits at the prompt's last position; bad input fails with a message.
+// transformers' golden logits at the prompt's last position; a text prompt goes through the
+// golden tokenizer.json; bad input fails with a message.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <sstream>
+#include <vector>
 
+#include "engine/tokenizer/tokenizer.h"
 #include "engine/weights/tensor_conversion.h"
 #include "engine/weights/weight_store.h"
 #include "tests/cli/run_fathom.h"
@@ -44,6 +47,41 @@ TEST(GenerateCommandTest, OutOfVocabularyPromptIsAnError) {
   EXPECT_EQ(result.exit_code, 1) << result.output;
   EXPECT_NE(result.output.find("token id 99999 is outside the vocabulary of 512"),
             std::string::npos)
+      << result.output;
+}
+
+const std::filesystem::path kTokenizer =
+    std::filesystem::path(FATHOM_SHARED_DIR) / "fixtures/tokenizer/deepseek_v3_tokenizer.json";
+
+TEST(GenerateCommandTest, TextPromptIsTokenizedAndOutputDecoded) {
+  if (!std::filesystem::exists(kFixture)) GTEST_SKIP() << "no fixtures";
+  // The tiny model has a 512-token vocabulary; "a b c" encodes to ids below it.
+  const CommandOutput result =
+      RunFathom("generate --model '" + kFixture.string() + "' --tokenizer '" + kTokenizer.string() +
+                "' --prompt 'a b c' -n 3 --threads 2");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("prompt ids: 67 291 274\n"), std::string::npos) << result.output;
+
+  // The printed text is the tokenizer's decoding of the printed ids.
+  const size_t line = result.output.find("generated:");
+  ASSERT_NE(line, std::string::npos) << result.output;
+  std::istringstream ids(result.output.substr(line + 10, result.output.find('\n', line) - line));
+  std::vector<int32_t> generated;
+  for (int32_t id; ids >> id;) generated.push_back(id);
+  ASSERT_EQ(generated.size(), 3u) << result.output;
+  auto tokenizer = engine::Tokenizer::Load(kTokenizer);
+  ASSERT_TRUE(tokenizer.ok()) << tokenizer.error();
+  auto text = tokenizer->Decode(generated);
+  ASSERT_TRUE(text.ok()) << text.error();
+  EXPECT_NE(result.output.find("\ntext: " + *text + "\n"), std::string::npos) << result.output;
+}
+
+TEST(GenerateCommandTest, TextPromptWithoutTokenizerIsAnError) {
+  if (!std::filesystem::exists(kFixture)) GTEST_SKIP() << "no fixtures";
+  const CommandOutput result =
+      RunFathom("generate --model '" + kFixture.string() + "' --prompt 'a b c'");
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_NE(result.output.find("has no tokenizer.json (pass --tokenizer PATH)"), std::string::npos)
       << result.output;
 }
 
