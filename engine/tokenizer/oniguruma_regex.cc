@@ -46,7 +46,7 @@ base::Result<OnigurumaRegex> OnigurumaRegex::Compile(std::string_view pattern) {
   OnigErrorInfo info{};
   const auto* begin = reinterpret_cast<const OnigUChar*>(pattern.data());
   int code = onig_new(&regex, begin, begin + pattern.size(), ONIG_OPTION_NONE, ONIG_ENCODING_UTF8,
-                      ONIG_SYNTAX_ONIGURUMA, &info);
+                      ONIG_SYNTAX_DEFAULT, &info);
   if (code != ONIG_NORMAL) {
     return base::InvalidArgumentError("regex \"" + std::string(pattern) +
                                       "\" does not compile: " + ErrorText(code, &info));

@@ -1,4 +1,4 @@
-// OnigurumaRegex: one compiled Oniguruma pattern (UTF-8, Oniguruma syntax: the engine and settings
+// OnigurumaRegex: one compiled Oniguruma pattern (UTF-8, the default syntax: the engine and settings
 // Hugging Face tokenizers runs its Split regexes with). Owns the compiled regex; move-only.
 // Searching is const and thread-safe (each thread uses its own match region).
 #pragma once
