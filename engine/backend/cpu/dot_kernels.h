@@ -2,8 +2,8 @@
 // 16 lane accumulators; within each scale block (128 columns for FP8, 32 for FP4) the products are
 // accumulated per lane by fused multiply-adds, the block's lane sums are multiplied by its scale
 // and added to the running lanes (one more fused multiply-add); the 16 lanes are reduced by a
-// fixed tree at the end. The scalar and AVX-512 kernels follow this order exactly, so they give
-// bit-identical results (for every FP8 code but the NaN codes, which weights never hold).
+// fixed tree at the end. The scalar, AVX2 and AVX-512 kernels follow this order exactly, so they
+// give bit-identical results (for every FP8 code but the NaN codes, which weights never hold).
 // Thread-safe.
 #pragma once
 
@@ -14,8 +14,6 @@
 namespace fathom::engine::cpu {
 
 using DotFunction = float (*)(const LinearWeight& weight, int64_t row, const float* x);
-// Rows row..row+3 at once (out[0..3]), each with exactly the bits of DotFunction: four independent
-// accumulation chains hide the add latency that one chain is bound by.
 // Rows row..row+rows−1 at once (out[0..rows−1]), each with exactly the bits of DotFunction:
 // independent accumulation chains hide the add latency one chain is bound by, and the activation
 // loads are shared.
@@ -48,7 +46,10 @@ const DotKernels& ScalarDotKernels();
 // The AVX-512 kernels, or nullptr when this CPU lacks AVX-512 F, BW or VBMI.
 const DotKernels* Avx512DotKernels();
 
-// The fastest kernels this CPU runs (AVX-512 when present, else scalar).
+// The AVX2 kernels, or nullptr when this CPU lacks AVX2, FMA or F16C (every AVX2 CPU has F16C).
+const DotKernels* Avx2DotKernels();
+
+// The fastest kernels this CPU runs (AVX-512 when present, else AVX2, else scalar).
 const DotKernels& BestDotKernels();
 
 // Value tables shared by the kernels.

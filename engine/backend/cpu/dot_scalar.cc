@@ -123,8 +123,9 @@ const DotKernels& ScalarDotKernels() {
 }
 
 const DotKernels& BestDotKernels() {
-  static const DotKernels& best =
-      Avx512DotKernels() != nullptr ? *Avx512DotKernels() : ScalarDotKernels();
+  static const DotKernels& best = Avx512DotKernels() != nullptr ? *Avx512DotKernels()
+                                  : Avx2DotKernels() != nullptr ? *Avx2DotKernels()
+                                                                : ScalarDotKernels();
   return best;
 }
 

@@ -1,6 +1,7 @@
 // CPU matrix products in every weight format against a float64 product of the dequantised
-// weights (each element decoded from its definition here), row slices, and the batch
-// invariance of the kernels (one row at a time gives the same bits as many rows).
+// weights (each element decoded from its definition here), row slices, the batch invariance of
+// the kernels (one row at a time gives the same bits as many rows), and the AVX2 and AVX-512
+// kernels against the scalar kernels bit for bit.
 #include "engine/backend/cpu/matmul.h"
 
 #include <gtest/gtest.h>
@@ -139,26 +140,28 @@ TEST(MatMulTest, ActivationQuantisationUsesPowerOfTwoBlockScales) {
   EXPECT_EQ(values[2], -0.25f);
 }
 
-TEST(DotKernelsTest, Avx512KernelsGiveTheScalarKernelsBits) {
-  const DotKernels* avx512 = Avx512DotKernels();
-  if (avx512 == nullptr) GTEST_SKIP() << "this CPU has no AVX-512";
+// Every kernel of `fast`, one row and grouped, against the scalar kernels bit for bit, on widths
+// its vector loops cover and widths they leave to the scalar fallback.
+void ExpectScalarBits(const DotKernels& fast) {
   std::mt19937 random(17);
   const DotKernels& scalar = ScalarDotKernels();
   using Make = Matrix (*)(int64_t, int64_t, std::mt19937&);
   const std::pair<Make, int64_t> cases[] = {{RandomFp8, 512}, {RandomFp4, 512}, {RandomBf16, 512},
-                                            {RandomFp8, 160}, {RandomFp4, 96},  {RandomBf16, 48}};
+                                            {RandomFp8, 160}, {RandomFp4, 96},  {RandomBf16, 48},
+                                            {RandomFp8, 200}, {RandomFp4, 32},  {RandomBf16, 40}};
+  const int64_t rows = 128;
   for (auto [make, cols] : cases) {
     SCOPED_TRACE("width " + std::to_string(cols));
-    Matrix matrix = make(128, cols, random);
+    Matrix matrix = make(rows, cols, random);
     std::vector<float> input = RandomInput(cols, random);
-    DotFunction fast = avx512->For(matrix.weight.format());
+    DotFunction one_row = fast.For(matrix.weight.format());
     DotFunction reference = scalar.For(matrix.weight.format());
-    DotGroup group = avx512->GroupFor(matrix.weight.format());
+    DotGroup group = fast.GroupFor(matrix.weight.format());
     ASSERT_NE(group.function, nullptr);
-    for (int64_t r = 0; r < 128; ++r) {
+    for (int64_t r = 0; r < rows; ++r) {
       float expected = reference(matrix.weight, r, input.data());
-      ASSERT_EQ(fast(matrix.weight, r, input.data()), expected) << "row " << r;
-      if (r % group.rows != 0) continue;
+      ASSERT_EQ(one_row(matrix.weight, r, input.data()), expected) << "row " << r;
+      if (r % group.rows != 0 || r + group.rows > rows) continue;
       float outputs[kMaxGroupRows];
       group.function(matrix.weight, r, input.data(), outputs);
       for (int i = 0; i < group.rows; ++i) {
@@ -166,9 +169,26 @@ TEST(DotKernelsTest, Avx512KernelsGiveTheScalarKernelsBits) {
       }
     }
   }
-  Matrix f32{LinearWeight::FromFloats(2, 48, RandomInput(96, random)), {}};
-  std::vector<float> input = RandomInput(48, random);
-  EXPECT_EQ(avx512->f32(f32.weight, 1, input.data()), scalar.f32(f32.weight, 1, input.data()));
+  for (int64_t cols : {48, 40}) {
+    LinearWeight f32 = LinearWeight::FromFloats(2, cols, RandomInput(2 * cols, random));
+    std::vector<float> input = RandomInput(cols, random);
+    for (int64_t r = 0; r < 2; ++r) {
+      EXPECT_EQ(fast.f32(f32, r, input.data()), scalar.f32(f32, r, input.data()))
+          << "f32 width " << cols << " row " << r;
+    }
+  }
+}
+
+TEST(DotKernelsTest, Avx512KernelsGiveTheScalarKernelsBits) {
+  const DotKernels* avx512 = Avx512DotKernels();
+  if (avx512 == nullptr) GTEST_SKIP() << "this CPU has no AVX-512";
+  ExpectScalarBits(*avx512);
+}
+
+TEST(DotKernelsTest, Avx2KernelsGiveTheScalarKernelsBits) {
+  const DotKernels* avx2 = Avx2DotKernels();
+  if (avx2 == nullptr) GTEST_SKIP() << "this CPU lacks AVX2, FMA or F16C";
+  ExpectScalarBits(*avx2);
 }
 
 }  // namespace
