@@ -30,7 +30,7 @@ std::string Show(const std::vector<int32_t>& ids) {
   return out.str();
 }
 
-class GoldenTest : public ::testing::Test {
+class TokenizerGoldenTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (!std::filesystem::exists(kTokenizerFixtures)) return;
@@ -64,9 +64,9 @@ class GoldenTest : public ::testing::Test {
   static std::vector<GoldenCase>* cases_;
 };
 
-std::vector<GoldenCase>* GoldenTest::cases_ = nullptr;
+std::vector<GoldenCase>* TokenizerGoldenTest::cases_ = nullptr;
 
-TEST_F(GoldenTest, LoadsTheV3Vocabulary) {
+TEST_F(TokenizerGoldenTest, LoadsTheV3Vocabulary) {
   EXPECT_EQ(cases_->size(), 393u);
   EXPECT_EQ(tokenizer_->vocab_size(), 128815);
   EXPECT_EQ(tokenizer_->added_tokens().size(), 818u);
@@ -76,7 +76,7 @@ TEST_F(GoldenTest, LoadsTheV3Vocabulary) {
   EXPECT_FALSE(tokenizer_->IsSpecial(128812));  // <｜tool▁output▁begin｜> is not special
 }
 
-TEST_F(GoldenTest, IdsEqualHuggingFaceForEveryText) {
+TEST_F(TokenizerGoldenTest, IdsEqualHuggingFaceForEveryText) {
   size_t matching = 0;
   for (const GoldenCase& golden : *cases_) {
     auto ids = tokenizer_->Encode(golden.text);
@@ -91,7 +91,7 @@ TEST_F(GoldenTest, IdsEqualHuggingFaceForEveryText) {
   EXPECT_EQ(matching, cases_->size());
 }
 
-TEST_F(GoldenTest, DecodeEqualsHuggingFaceAndRoundTrips) {
+TEST_F(TokenizerGoldenTest, DecodeEqualsHuggingFaceAndRoundTrips) {
   for (const GoldenCase& golden : *cases_) {
     auto decoded = tokenizer_->Decode(golden.ids);
     ASSERT_TRUE(decoded.ok()) << decoded.error();
@@ -104,7 +104,7 @@ TEST_F(GoldenTest, DecodeEqualsHuggingFaceAndRoundTrips) {
   }
 }
 
-TEST_F(GoldenTest, StreamingOutputIsWholeCharactersAndEqualsDecode) {
+TEST_F(TokenizerGoldenTest, StreamingOutputIsWholeCharactersAndEqualsDecode) {
   size_t held_back = 0;
   for (const GoldenCase& golden : *cases_) {
     StreamingDetokenizer stream(*tokenizer_);

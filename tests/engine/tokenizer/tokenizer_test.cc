@@ -120,7 +120,7 @@ TEST_F(TokenizerTest, V4OverlayRejectsConflictingIds) {
   EXPECT_THAT(v4.error().message(), HasSubstr("id 0 is already token \"Ā\""));
 }
 
-TEST(AddTokensTest, AFailedCallChangesNothing) {
+TEST(TokenizerAddTokensTest, AFailedCallChangesNothing) {
   auto tokenizer = Tokenizer::FromJson(SmallTokenizerJson());
   ASSERT_TRUE(tokenizer.ok());
   std::vector<AddedToken> tokens = {AddedToken{300, "<a>", true, false},
