@@ -113,24 +113,12 @@ void AppendUtf8(std::string& out, char32_t codepoint) {
   }
 }
 
-std::string SanitizeUtf8(std::string_view text) {
-  if (IsValidUtf8(text)) return std::string(text);
-  std::string out;
-  out.reserve(text.size() + text.size() / 2);
-  size_t offset = 0;
-  while (offset < text.size()) {
-    Sequence sequence = DecodeAt(text, offset);
-    if (sequence.kind == SequenceKind::kValid) {
-      out.append(text.substr(offset, sequence.length));
-    } else {
-      AppendReplacement(out);
-    }
-    offset += sequence.length;
-  }
-  return out;
-}
+namespace {
 
-std::string ReplaceInvalidUtf8(std::string_view text) {
+// Copies the valid sequences of `text` and writes one U+FFFD for each invalid span, whose length
+// `invalid_length(offset, sequence)` gives.
+template <typename InvalidLength>
+std::string ReplaceInvalidSpans(std::string_view text, InvalidLength invalid_length) {
   if (IsValidUtf8(text)) return std::string(text);
   std::string out;
   out.reserve(text.size() + text.size() / 2);
@@ -142,20 +130,36 @@ std::string ReplaceInvalidUtf8(std::string_view text) {
       offset += sequence.length;
       continue;
     }
-    // The maximal subpart: the lead byte and the continuation bytes it accepts before failing.
-    LeadByte lead = Classify(static_cast<uint8_t>(text[offset]));
-    size_t length = 1;
-    while (length < lead.length && offset + length < text.size()) {
-      uint8_t next = static_cast<uint8_t>(text[offset + length]);
-      bool allowed =
-          length == 1 ? next >= lead.second_min && next <= lead.second_max : IsContinuation(next);
-      if (!allowed) break;
-      ++length;
-    }
     AppendReplacement(out);
-    offset += length;
+    offset += invalid_length(offset, sequence);
   }
   return out;
+}
+
+// The maximal subpart at `offset`: the lead byte and the continuation bytes it accepts before
+// failing (at least one byte).
+size_t MaximalSubpartLength(std::string_view text, size_t offset) {
+  LeadByte lead = Classify(static_cast<uint8_t>(text[offset]));
+  size_t length = 1;
+  while (length < lead.length && offset + length < text.size()) {
+    uint8_t next = static_cast<uint8_t>(text[offset + length]);
+    bool allowed =
+        length == 1 ? next >= lead.second_min && next <= lead.second_max : IsContinuation(next);
+    if (!allowed) break;
+    ++length;
+  }
+  return length;
+}
+
+}  // namespace
+
+std::string SanitizeUtf8(std::string_view text) {
+  return ReplaceInvalidSpans(text, [](size_t, const Sequence& sequence) { return sequence.length; });
+}
+
+std::string ReplaceInvalidUtf8(std::string_view text) {
+  return ReplaceInvalidSpans(
+      text, [text](size_t offset, const Sequence&) { return MaximalSubpartLength(text, offset); });
 }
 
 std::string_view TruncateUtf8(std::string_view text, size_t max_bytes) {
