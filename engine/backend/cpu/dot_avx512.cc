@@ -7,8 +7,10 @@
 // kernels, which compute the same bits.
 #include <immintrin.h>
 
-// GCC 12's AVX-512 intrinsics start from _mm512_undefined_*() values and then warn that they may
-// be used uninitialized (a known false positive); the masks make every lane defined.
+// GCC 12's AVX-512 intrinsics start from _mm512_undefined_*() values and then warn that they are
+// or may be used uninitialized (a known false positive, -O2 and -O3 alike); the masks make every
+// lane defined.
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 #include <algorithm>
