@@ -6,6 +6,7 @@
 #include "cli/bench/bench_command.h"
 #include "cli/doctor/doctor_command.h"
 #include "cli/generate/generate_command.h"
+#include "cli/sandbox/sandbox_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app("fathom: an agentic coding runtime with an in-process DeepSeek-V4 engine", "fathom");
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   fathom::cli::AddDoctorCommand(app, exit_code);
   fathom::cli::AddGenerateCommand(app, exit_code);
   fathom::cli::AddBenchCommand(app, exit_code);
+  fathom::cli::AddSandboxCommand(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -1,17 +1,15 @@
-// ProbeCgroups: which cgroup hierarchies are mounted under /sys/fs/cgroup (told apart by their
-// filesystem magic, as the kernel reports them through statfs), which controllers this process's
-// cgroup offers, whether a child cgroup can be created, and the memory limit in force.
-#include <linux/magic.h>
+// ProbeCgroups: which cgroup hierarchies are mounted under /sys/fs/cgroup, which controllers this
+// process's cgroup offers, which hierarchy the sandbox's run cgroups go in (v2, else v1 memory and
+// pids) and whether a child cgroup can be created there, and the memory limit in force.
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <map>
 
+#include "sandbox/cgroup_hierarchies.h"
 #include "sandbox/kernel_features.h"
 #include "sandbox/system_files.h"
 
@@ -21,81 +19,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kCgroupRoot[] = "/sys/fs/cgroup";
-
 // v1 memory limits at or above this mean "no limit" (the kernel reports LONG_MAX rounded down to a
 // page); v2 says "max".
 constexpr uint64_t kUnlimitedThreshold = uint64_t{1} << 62;
-
-// Where each hierarchy is mounted: v1 controller name -> mount directory, and the cgroup2 mount.
-struct Hierarchies {
-  std::map<std::string, fs::path> v1_mounts;
-  fs::path unified;
-};
-
-std::optional<int64_t> FilesystemType(const fs::path& path) {
-  struct statfs info {};
-  if (statfs(path.c_str(), &info) != 0) return std::nullopt;
-  return static_cast<int64_t>(info.f_type);
-}
-
-// Controllers the kernel knows, from /proc/cgroups ("#subsys_name hierarchy num_cgroups enabled").
-std::vector<std::string> KnownControllers() {
-  std::vector<std::string> names;
-  base::Result<std::string> table = ReadTrimmedFile("/proc/cgroups");
-  if (!table.ok()) return names;
-  for (const std::string& line : SplitWords(*table, "\n")) {
-    if (line.starts_with("#")) continue;
-    std::vector<std::string> fields = SplitWords(line);
-    if (!fields.empty()) names.push_back(fields[0]);
-  }
-  return names;
-}
-
-// Scans the directories under a tmpfs /sys/fs/cgroup (v1 or hybrid layout).
-Hierarchies ScanMountedHierarchies() {
-  Hierarchies hierarchies;
-  const std::vector<std::string> known = KnownControllers();
-  std::error_code error;
-  for (fs::directory_iterator it(kCgroupRoot, error), end; !error && it != end;
-       it.increment(error)) {
-    if (it->is_symlink(error) || !it->is_directory(error)) continue;
-    const std::optional<int64_t> type = FilesystemType(it->path());
-    if (type == CGROUP2_SUPER_MAGIC) hierarchies.unified = it->path();
-    if (type != CGROUP_SUPER_MAGIC) continue;
-    for (const std::string& name : SplitWords(it->path().filename().string(), ",")) {
-      if (std::find(known.begin(), known.end(), name) != known.end()) {
-        hierarchies.v1_mounts[name] = it->path();
-      }
-    }
-  }
-  return hierarchies;
-}
-
-// This process's cgroup path ("/a/b") in the v2 hierarchy ("0::/a/b") or in the v1 hierarchy of
-// `controller` ("4:memory:/a/b"); "/" when /proc/self/cgroup has no such line.
-std::string OwnCgroupPath(std::string_view controller) {
-  base::Result<std::string> table = ReadTrimmedFile("/proc/self/cgroup");
-  if (!table.ok()) return "/";
-  for (const std::string& line : SplitWords(*table, "\n")) {
-    const size_t first = line.find(':');
-    const size_t second = line.find(':', first + 1);
-    if (first == std::string::npos || second == std::string::npos) continue;
-    const std::vector<std::string> controllers =
-        SplitWords(std::string_view(line).substr(first + 1, second - first - 1), ",");
-    const bool matches = controller.empty() ? controllers.empty()
-                                            : std::find(controllers.begin(), controllers.end(),
-                                                        controller) != controllers.end();
-    if (matches) return line.substr(second + 1);
-  }
-  return "/";
-}
-
-// `mount` joined with this process's path inside it.
-fs::path OwnCgroupDirectory(const fs::path& mount, std::string_view controller) {
-  const fs::path relative = fs::path(OwnCgroupPath(controller)).relative_path();
-  return relative.empty() ? mount : mount / relative;
-}
 
 // Creates and removes a child cgroup of `directory`; empty when that works, else why not.
 std::string TryCreateChildCgroup(const fs::path& directory) {
@@ -133,7 +59,6 @@ void DescribeV2(CgroupSupport& support, const std::string& write_failure) {
   for (std::string_view needed : {"memory", "pids"}) {
     if (!Contains(support.v2_controllers, needed)) missing.emplace_back(needed);
   }
-  support.available = missing.empty() && support.writable;
   support.detail = "cgroup v2 at " + support.unified_path + "; this process's cgroup " +
                    support.own_unified_cgroup +
                    " offers controllers: " + JoinOrNone(support.v2_controllers);
@@ -147,7 +72,34 @@ void DescribeV2(CgroupSupport& support, const std::string& write_failure) {
   support.detail += "; " + (write_failure.empty() ? "child cgroups can be created" : write_failure);
 }
 
-CgroupVersion VersionOf(const Hierarchies& hierarchies) {
+// Decides `available` and `sandbox_hierarchy` the way linux::RunCgroup::Create chooses, and
+// creates (and removes) a child cgroup in each parent it would use; appends the outcome to
+// `detail`.
+void ProbeSandboxHierarchy(CgroupSupport& support, const CgroupHierarchies& hierarchies) {
+  base::Result<RunCgroupParents> parents = FindRunCgroupParents(hierarchies);
+  if (!parents.ok()) {
+    support.detail += "; the sandbox cannot limit runs: " + parents.error().message();
+    return;
+  }
+  const std::string hierarchy = parents->unified ? "v2" : "v1";
+  std::string failure = TryCreateChildCgroup(parents->memory);
+  if (failure.empty() && parents->pids != parents->memory) {
+    failure = TryCreateChildCgroup(parents->pids);
+  }
+  if (!failure.empty()) {
+    support.detail += "; the sandbox cannot use cgroup " + hierarchy + ": " + failure;
+    return;
+  }
+  support.available = true;
+  support.sandbox_hierarchy = hierarchy;
+  support.detail +=
+      parents->unified
+          ? "; the sandbox uses cgroup v2 (memory and pids) in " + parents->memory.string()
+          : "; the sandbox uses cgroup v1 memory (" + parents->memory.string() + ") and pids (" +
+                parents->pids.string() + ")";
+}
+
+CgroupVersion VersionOf(const CgroupHierarchies& hierarchies) {
   if (hierarchies.v1_mounts.empty()) {
     return hierarchies.unified.empty() ? CgroupVersion::kNone : CgroupVersion::kV2;
   }
@@ -156,7 +108,8 @@ CgroupVersion VersionOf(const Hierarchies& hierarchies) {
 
 // The memory limit of this process's cgroup: from the v2 memory controller when it is there,
 // otherwise from the v1 memory hierarchy.
-std::optional<uint64_t> MemoryLimit(const CgroupSupport& support, const Hierarchies& hierarchies) {
+std::optional<uint64_t> MemoryLimit(const CgroupSupport& support,
+                                    const CgroupHierarchies& hierarchies) {
   if (Contains(support.v2_controllers, "memory")) {
     return TightestLimit(hierarchies.unified, support.own_unified_cgroup, "memory.max");
   }
@@ -184,17 +137,12 @@ std::string_view CgroupVersionName(CgroupVersion version) {
 
 CgroupSupport ProbeCgroups() {
   CgroupSupport support;
-  const std::optional<int64_t> root_type = FilesystemType(kCgroupRoot);
-  if (!root_type.has_value()) {
-    support.detail = std::string("statfs(") + kCgroupRoot + "): " + strerror(errno);
+  base::Result<CgroupHierarchies> found = FindCgroupHierarchies();
+  if (!found.ok()) {
+    support.detail = found.error().message();
     return support;
   }
-  Hierarchies hierarchies;
-  if (*root_type == CGROUP2_SUPER_MAGIC) {
-    hierarchies.unified = kCgroupRoot;
-  } else {
-    hierarchies = ScanMountedHierarchies();
-  }
+  const CgroupHierarchies& hierarchies = *found;
   support.version = VersionOf(hierarchies);
   for (const auto& [controller, mount] : hierarchies.v1_mounts) {
     support.v1_controllers.push_back(controller);
@@ -207,19 +155,17 @@ CgroupSupport ProbeCgroups() {
   if (!hierarchies.unified.empty()) {
     support.unified_path = hierarchies.unified.string();
     support.own_unified_cgroup = OwnCgroupDirectory(hierarchies.unified, "").string();
-    base::Result<std::string> controllers =
-        ReadTrimmedFile(fs::path(support.own_unified_cgroup) / "cgroup.controllers");
-    if (controllers.ok()) support.v2_controllers = SplitWords(*controllers);
+    support.v2_controllers = OfferedControllers(support.own_unified_cgroup);
     write_failure = TryCreateChildCgroup(support.own_unified_cgroup);
     support.writable = write_failure.empty();
   }
   support.memory_limit_bytes = MemoryLimit(support, hierarchies);
   if (support.version == CgroupVersion::kV1) {
-    support.detail = "cgroup v1 only (controllers: " + JoinOrNone(support.v1_controllers) +
-                     "); the sandbox needs cgroup v2";
-    return support;
+    support.detail = "cgroup v1 only (controllers: " + JoinOrNone(support.v1_controllers) + ")";
+  } else {
+    DescribeV2(support, write_failure);
   }
-  DescribeV2(support, write_failure);
+  ProbeSandboxHierarchy(support, hierarchies);
   return support;
 }
 

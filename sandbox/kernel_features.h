@@ -41,9 +41,10 @@ enum class CgroupVersion { kNone, kV1, kV2, kHybrid };
 // "none", "v1", "v2", "hybrid".
 std::string_view CgroupVersionName(CgroupVersion version);
 
-// The cgroup hierarchies mounted under /sys/fs/cgroup. `available` means what the sandbox needs:
-// a cgroup v2 hierarchy whose cgroup of this process offers the memory and pids controllers and
-// accepts a new child cgroup.
+// The cgroup hierarchies mounted under /sys/fs/cgroup. `available` means what the sandbox needs, a
+// place for each run's cgroup with the memory and pids controllers that accepts a new child
+// cgroup: this process's cgroup v2 when it offers both controllers, otherwise this process's
+// cgroups in the v1 memory and pids hierarchies (`sandbox_hierarchy` says which).
 struct CgroupSupport {
   bool available = false;
   CgroupVersion version = CgroupVersion::kNone;
@@ -51,7 +52,8 @@ struct CgroupSupport {
   std::string own_unified_cgroup;              // this process's cgroup directory in it
   std::vector<std::string> v1_controllers;     // controllers mounted as v1 hierarchies
   std::vector<std::string> v2_controllers;     // cgroup.controllers of this process's v2 cgroup
-  bool writable = false;                       // a child cgroup could be created (and removed)
+  bool writable = false;                       // a child of own_unified_cgroup could be created
+  std::string sandbox_hierarchy;               // "v2" or "v1" when available, else empty
   std::optional<uint64_t> memory_limit_bytes;  // the tightest limit of this cgroup or ancestors
   std::string detail;
 };

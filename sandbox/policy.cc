@@ -37,8 +37,15 @@ SandboxPolicy DefaultPolicy(const std::filesystem::path& workspace,
                             const std::filesystem::path& home) {
   SandboxPolicy policy;
   policy.writable_roots = {workspace};
-  policy.protected_subpaths = {".git/hooks", ".git/config", std::string(kStateDirectoryName),
-                               ".vscode", ".mcp.json"};
+  policy.protected_subpaths = {".git/hooks",
+                               ".git/config",
+                               ".git/commondir",
+                               ".git/modules",
+                               ".git/worktrees",
+                               ".git/config.worktree",
+                               std::string(kStateDirectoryName),
+                               ".vscode",
+                               ".mcp.json"};
   for (const char* secret :
        {".ssh", ".gnupg", ".aws", ".azure", ".config", ".docker", ".kube", ".netrc", ".npmrc",
         ".pypirc", ".git-credentials", ".password-store", ".local/share/keyrings"}) {

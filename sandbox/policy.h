@@ -73,8 +73,10 @@ inline constexpr std::string_view kStateDirectoryName = ".fathom";
 // The policy for running commands in `workspace` for a user whose home directory is `home`:
 // - writable: `workspace` only;
 // - protected in it: .git/hooks, .git/config (hooks and core.fsmonitor/core.hooksPath would run
-//   code unsandboxed the next time the host runs git), .fathom, .vscode and .mcp.json (editor
-//   tasks and tool servers that run on the host);
+//   code unsandboxed the next time the host runs git), .git/commondir, .git/config.worktree,
+//   .git/modules and .git/worktrees (each can point git at another config or other hooks),
+//   .fathom, .vscode and .mcp.json (editor tasks and tool servers that run on the host); the
+//   sandbox adds the hooks and config of repositories nested in the workspace at each run;
 // - hidden: the credential stores under `home`: .ssh, .gnupg, .aws, .azure, .config (gh, gcloud
 //   and most tools' tokens), .docker, .kube, .netrc, .npmrc, .pypirc, .git-credentials,
 //   .password-store, .local/share/keyrings;

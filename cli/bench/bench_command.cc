@@ -7,6 +7,7 @@
 
 #include "base/thread_pool.h"
 #include "cli/bench/memory_bandwidth.h"
+#include "cli/bench/sandbox_bench.h"
 #include "cli/bench/tokenizer_bench.h"
 #include "engine/models/deepseek_v4/model.h"
 #include "engine/models/deepseek_v4/synthetic_weights.h"
@@ -41,6 +42,7 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
   engine->callback(
       [options, &exit_code] { exit_code = RunBenchEngine(*options, std::cout, std::cerr); });
   AddBenchTokenizerCommand(*bench, exit_code);
+  AddBenchSandboxCommand(*bench, exit_code);
 }
 
 int RunBenchEngine(const BenchEngineOptions& options, std::ostream& out, std::ostream& error) {
@@ -90,10 +92,10 @@ int RunBenchEngine(const BenchEngineOptions& options, std::ostream& out, std::os
   out << "prefill: " << options.prompt_tokens << " tokens in " << prefill_seconds << " s ("
       << static_cast<double>(options.prompt_tokens) / prefill_seconds << " tokens/s)\n";
   out << "decode (median of " << step_seconds.size() << " steps, fastest "
-      << step_seconds.front() * 1e3 << " ms): " << decode_seconds * 1e3 << " ms/token (" << 1.0 / decode_seconds
-      << " tokens/s); reads " << bytes_per_token / kGiB << " GiB/token (weights "
-      << static_cast<double>(weight_bytes) / kGiB << " GiB, sequence state "
-      << static_cast<double>(state.Bytes()) / kGiB << " GiB)\n";
+      << step_seconds.front() * 1e3 << " ms): " << decode_seconds * 1e3 << " ms/token ("
+      << 1.0 / decode_seconds << " tokens/s); reads " << bytes_per_token / kGiB
+      << " GiB/token (weights " << static_cast<double>(weight_bytes) / kGiB
+      << " GiB, sequence state " << static_cast<double>(state.Bytes()) / kGiB << " GiB)\n";
   out << "decode roofline: " << roofline_seconds * 1e3 << " ms/token; achieved "
       << 100.0 * roofline_seconds / decode_seconds << "% of it ("
       << bytes_per_token / decode_seconds / 1e9 << " GB/s)\n";

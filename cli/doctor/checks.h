@@ -15,7 +15,8 @@ CheckResult CheckCpu();
 CheckResult CheckCores();
 CheckResult CheckMemory(const sandbox::CgroupSupport& cgroups);
 
-// sandbox_checks.cc: user namespaces, seccomp, no_new_privs and cgroups, in that order.
+// sandbox_checks.cc: user namespaces, seccomp, no_new_privs and cgroups, in that order, then a
+// real command run in the sandbox.
 std::vector<CheckResult> CheckSandbox(const sandbox::KernelFeatures& features);
 
 // library_checks.cc

@@ -1,5 +1,6 @@
 #include "sandbox/linux/seccomp_filter.h"
 
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -128,6 +129,42 @@ base::Status DenyNamespaceClones(const SeccompContext& context) {
                "seccomp_rule_add(clone3)");
 }
 
+// Setuid and setgid bits set inside would survive on the host, where the workspace is not nosuid:
+// chmod-family calls and file creation with either bit are refused; openat2, whose mode sits
+// behind a pointer, reports ENOSYS so libc and programs fall back to openat.
+base::Status DenySetuidBits(const SeccompContext& context) {
+  // fchmodat2 (Linux 6.6) is newer than Debian 12's kernel headers; this is its x86_64 number.
+  constexpr int kFchmodat2 = 452;
+  struct ModeArgument {
+    int syscall;
+    unsigned int mode_argument;
+    int flags_argument;  // -1: the call always creates (or changes) with this mode
+  };
+  static const ModeArgument kCalls[] = {
+      {SCMP_SYS(chmod), 1, -1},   {SCMP_SYS(fchmod), 1, -1}, {SCMP_SYS(fchmodat), 2, -1},
+      {kFchmodat2, 2, -1},        {SCMP_SYS(creat), 1, -1},  {SCMP_SYS(mknod), 1, -1},
+      {SCMP_SYS(mknodat), 2, -1}, {SCMP_SYS(open), 2, 1},    {SCMP_SYS(openat), 3, 2},
+  };
+  for (const ModeArgument& call : kCalls) {
+    for (uint64_t bit : {uint64_t{S_ISUID}, uint64_t{S_ISGID}}) {
+      const scmp_arg_cmp mode = Compare(call.mode_argument, SCMP_CMP_MASKED_EQ, bit, bit);
+      if (call.flags_argument < 0) {
+        FATHOM_TRY(Deny(context, call.syscall, "seccomp_rule_add(setuid mode)", mode));
+        continue;
+      }
+      for (uint64_t creating : {uint64_t{O_CREAT}, uint64_t{__O_TMPFILE}}) {
+        const scmp_arg_cmp flags =
+            Compare(unsigned(call.flags_argument), SCMP_CMP_MASKED_EQ, creating, creating);
+        FATHOM_TRY(Check(
+            seccomp_rule_add(context.get(), SCMP_ACT_ERRNO(EPERM), call.syscall, 2, flags, mode),
+            "seccomp_rule_add(setuid mode)"));
+      }
+    }
+  }
+  return Check(seccomp_rule_add(context.get(), SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0),
+               "seccomp_rule_add(openat2)");
+}
+
 // The BPF program libseccomp generates, read back through a memfd.
 base::Result<std::vector<sock_filter>> ExportBpf(const SeccompContext& context) {
   base::UniqueFd memory(memfd_create("fathom-seccomp", MFD_CLOEXEC));
@@ -167,6 +204,7 @@ base::Result<SeccompProgram> SeccompProgram::Build(const SeccompFilterOptions& o
   FATHOM_TRY(DenySocketFamilies(context, options.allow_network));
   FATHOM_TRY(DenyTerminalInjection(context));
   FATHOM_TRY(DenyNamespaceClones(context));
+  FATHOM_TRY(DenySetuidBits(context));
   FATHOM_ASSIGN_OR_RETURN(std::vector<sock_filter> instructions, ExportBpf(context));
   return SeccompProgram(std::move(instructions));
 }

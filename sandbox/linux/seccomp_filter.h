@@ -27,8 +27,11 @@ struct SeccompFilterOptions {
 //    socket()/socketpair() of a family outside the allowed ones (compared on all 64 bits, so a
 //    family with high bits set is denied too); ioctl TIOCSTI/TIOCLINUX (compared on the low 32
 //    bits, which are all the kernel reads); clone() with any namespace flag;
+//    chmod/fchmod/fchmodat/fchmodat2, creat, mknod/mknodat, and open/openat with O_CREAT or
+//    O_TMPFILE, when the mode has the setuid or setgid bit (such a file would keep the bit on the
+//    host, where the workspace is not mounted nosuid);
 //  - ENOSYS: clone3, whose flags sit behind a pointer the filter cannot read, so libc falls back
-//    to clone(), whose flags it can.
+//    to clone(), whose flags it can; openat2, whose mode sits behind a pointer too.
 // Other architectures: only the native architecture is added to the filter, and the filter's
 // bad-architecture action is SECCOMP_RET_KILL_PROCESS. So i386 system calls (int 0x80) and x32
 // system calls (number | 0x40000000, which share AUDIT_ARCH_X86_64 and which libseccomp's x86_64

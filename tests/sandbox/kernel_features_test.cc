@@ -103,17 +103,58 @@ TEST(KernelFeaturesTest, CgroupLayoutMatchesMountinfo) {
   EXPECT_FALSE(cgroups.detail.empty());
 }
 
+// This process's cgroup directory in the v1 hierarchy of `controller`, from mountinfo and
+// /proc/self/cgroup ("4:memory:/a/b"); "" when that controller is not mounted as v1.
+std::string OwnV1Directory(const std::string& controller) {
+  std::string mount_point;
+  for (const Mount& mount : ReadMounts()) {
+    const std::vector<std::string>& options = mount.super_options;
+    if (mount.type == "cgroup" &&
+        std::find(options.begin(), options.end(), controller) != options.end()) {
+      mount_point = mount.mount_point;
+    }
+  }
+  if (mount_point.empty()) return "";
+  for (const std::string& line : ReadLines("/proc/self/cgroup")) {
+    const std::vector<std::string> fields = Split(line, ':');
+    if (fields.size() < 3) continue;
+    const std::vector<std::string> controllers = Split(fields[1], ',');
+    if (std::find(controllers.begin(), controllers.end(), controller) != controllers.end()) {
+      return fields[2] == "/" ? mount_point : mount_point + fields[2];
+    }
+  }
+  return mount_point;
+}
+
+bool Contains(const std::vector<std::string>& words, const std::string& word) {
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
 TEST(KernelFeaturesTest, CgroupAvailabilityImpliesWhatTheSandboxNeeds) {
   const CgroupSupport cgroups = ProbeCgroups();
   SCOPED_TRACE(cgroups.detail);
   if (cgroups.writable) {
     EXPECT_EQ(access(cgroups.own_unified_cgroup.c_str(), W_OK), 0);
   }
-  if (!cgroups.available) return;
-  EXPECT_TRUE(cgroups.writable);
-  const std::vector<std::string>& controllers = cgroups.v2_controllers;
-  EXPECT_NE(std::find(controllers.begin(), controllers.end(), "memory"), controllers.end());
-  EXPECT_NE(std::find(controllers.begin(), controllers.end(), "pids"), controllers.end());
+  if (!cgroups.available) {
+    EXPECT_EQ(cgroups.sandbox_hierarchy, "");
+    return;
+  }
+  const bool v2_offers_both =
+      Contains(cgroups.v2_controllers, "memory") && Contains(cgroups.v2_controllers, "pids");
+  if (cgroups.sandbox_hierarchy == "v2") {
+    EXPECT_TRUE(cgroups.writable);
+    EXPECT_TRUE(v2_offers_both);
+    return;
+  }
+  ASSERT_EQ(cgroups.sandbox_hierarchy, "v1");
+  EXPECT_FALSE(v2_offers_both) << "v1 is the fallback only";
+  for (const std::string controller : {"memory", "pids"}) {
+    const std::string directory = OwnV1Directory(controller);
+    ASSERT_FALSE(directory.empty()) << controller << " is not mounted as cgroup v1";
+    EXPECT_EQ(access(directory.c_str(), W_OK), 0) << directory;
+    EXPECT_NE(cgroups.detail.find(directory), std::string::npos) << directory;
+  }
 }
 
 TEST(KernelFeaturesTest, SeccompMatchesProcStatus) {

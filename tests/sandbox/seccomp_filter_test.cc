@@ -287,6 +287,79 @@ TEST_F(SandboxSeccompFilterTest, KillsI386SystemCalls) {
 }
 #endif
 
+// A scratch file for one check, removed afterwards; returns `check(path)`.
+int WithScratchFile(const std::function<int(const char*)>& check) {
+  char path[] = "/tmp/fathom-seccomp-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) return errno;
+  close(fd);
+  const int result = check(path);
+  unlink(path);
+  return result;
+}
+
+TEST_F(SandboxSeccompFilterTest, DeniesSetuidAndSetgidBits) {
+  EXPECT_EQ(DeniedWith([] {
+              return WithScratchFile([](const char* p) { return ErrnoOf(chmod(p, 04755)); });
+            }),
+            EPERM);
+  EXPECT_EQ(DeniedWith([] {
+              return WithScratchFile([](const char* p) { return ErrnoOf(chmod(p, 02755)); });
+            }),
+            EPERM);
+  EXPECT_EQ(DeniedWith([] {
+              return WithScratchFile(
+                  [](const char* p) { return ErrnoOf(fchmodat(AT_FDCWD, p, 06755, 0)); });
+            }),
+            EPERM);
+  EXPECT_EQ(DeniedWith([] {
+              return WithScratchFile([](const char* p) {
+                const int fd = open(p, O_RDONLY);
+                const int result = ErrnoOf(fchmod(fd, 04700));
+                close(fd);
+                return result;
+              });
+            }),
+            EPERM);
+  EXPECT_EQ(DeniedWith([] {
+              return WithScratchFile([](const char* p) {
+                unlink(p);
+                return ErrnoClosing(open(p, O_CREAT | O_WRONLY, 04755));
+              });
+            }),
+            EPERM);
+  EXPECT_EQ(DeniedWith([] {
+              return WithScratchFile([](const char* p) {
+                unlink(p);
+                return ErrnoClosing(openat(AT_FDCWD, p, O_CREAT | O_WRONLY, 02755));
+              });
+            }),
+            EPERM);
+  EXPECT_EQ(DeniedWith([] { return ErrnoOf(syscall(SYS_openat2, AT_FDCWD, "/", nullptr, 0)); }),
+            ENOSYS);
+}
+
+TEST_F(SandboxSeccompFilterTest, AllowsOrdinaryModes) {
+  EXPECT_EQ(DeniedWith([] {
+              return WithScratchFile([](const char* p) { return ErrnoOf(chmod(p, 0755)); });
+            }),
+            0);
+  // Without O_CREAT the mode argument is ignored by the kernel, whatever bits it holds.
+  EXPECT_EQ(DeniedWith([] {
+              return WithScratchFile([](const char* p) {
+                return ErrnoClosing(syscall(SYS_openat, AT_FDCWD, p, O_RDONLY, 04755));
+              });
+            }),
+            0);
+  EXPECT_EQ(DeniedWith([] {
+              return WithScratchFile([](const char* p) {
+                unlink(p);
+                return ErrnoClosing(open(p, O_CREAT | O_WRONLY, 0644));
+              });
+            }),
+            0);
+}
+
 TEST_F(SandboxSeccompFilterTest, AllowsOrdinaryWork) {
   EXPECT_EQ(DeniedWith([] {
               char path[] = "/tmp/fathom-seccomp-XXXXXX";
