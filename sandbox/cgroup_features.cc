@@ -11,6 +11,7 @@
 
 #include "sandbox/cgroup_hierarchies.h"
 #include "sandbox/kernel_features.h"
+#include "sandbox/linux/run_cgroup.h"
 #include "sandbox/system_files.h"
 
 namespace fathom::sandbox {
@@ -82,12 +83,14 @@ void ProbeSandboxHierarchy(CgroupSupport& support, const CgroupHierarchies& hier
     return;
   }
   const std::string hierarchy = parents->unified ? "v2" : "v1";
-  std::string failure = TryCreateChildCgroup(parents->memory);
-  if (failure.empty() && parents->pids != parents->memory) {
-    failure = TryCreateChildCgroup(parents->pids);
-  }
-  if (!failure.empty()) {
-    support.detail += "; the sandbox cannot use cgroup " + hierarchy + ": " + failure;
+  // What a run does: create the cgroups and write their limits (on v2 that also enables the
+  // controllers for children, which the kernel refuses in a cgroup that holds processes).
+  base::Result<linux::RunCgroup> probe =
+      linux::RunCgroup::Create("fathom-probe-" + std::to_string(getpid()),
+                               {.memory_bytes = uint64_t{64} << 20, .max_processes = 16});
+  if (!probe.ok()) {
+    support.detail +=
+        "; the sandbox cannot use cgroup " + hierarchy + ": " + probe.error().message();
     return;
   }
   support.available = true;

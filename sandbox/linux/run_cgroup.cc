@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 #include <utility>
@@ -109,6 +110,19 @@ base::Status ValidateRequest(std::string_view name, const RunCgroupLimits& limit
   return base::Ok();
 }
 
+// Removes the empty run cgroups ("fathom-<pid>-...") that a fathom process killed before it could
+// clean up left in `parent`; cgroups of live processes and non-empty ones are left alone.
+void RemoveAbandonedRunCgroups(const fs::path& parent) {
+  std::error_code error;
+  for (fs::directory_iterator it(parent, error), end; !error && it != end; it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with("fathom-")) continue;
+    const pid_t owner = static_cast<pid_t>(std::strtol(name.c_str() + 7, nullptr, 10));
+    if (owner <= 0 || owner == getpid() || kill(owner, 0) == 0 || errno != ESRCH) continue;
+    rmdir(it->path().c_str());
+  }
+}
+
 }  // namespace
 
 base::Result<RunCgroup> RunCgroup::Create(std::string_view name, const RunCgroupLimits& limits) {
@@ -120,6 +134,7 @@ base::Result<RunCgroup> RunCgroup::Create(std::string_view name, const RunCgroup
   std::vector<fs::path> parent_directories = {parents.memory};
   if (!parents.unified) parent_directories.push_back(parents.pids);
   for (const fs::path& parent : parent_directories) {
+    RemoveAbandonedRunCgroups(parent);
     const fs::path directory = parent / name;
     if (mkdir(directory.c_str(), 0755) != 0) {
       const int error = errno;

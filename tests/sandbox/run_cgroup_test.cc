@@ -261,6 +261,26 @@ TEST_F(RunCgroupTest, DestructorKillsAndRemovesDirectories) {
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
 }
 
+TEST_F(RunCgroupTest, AbandonedRunCgroupsOfDeadProcessesAreRemoved) {
+  const pid_t dead = fork();
+  if (dead == 0) _exit(0);
+  ASSERT_GT(dead, 0);
+  ASSERT_EQ(waitpid(dead, nullptr, 0), dead);
+  const RunCgroup first = CreateOrDie();
+  std::vector<fs::path> abandoned;
+  for (const fs::path& directory : first.directories()) {
+    abandoned.push_back(directory.parent_path() / ("fathom-" + std::to_string(dead) + "-0-0"));
+    ASSERT_EQ(mkdir(abandoned.back().c_str(), 0755), 0) << abandoned.back();
+  }
+  const fs::path live = first.directories().front().parent_path() /
+                        ("fathom-" + std::to_string(getpid()) + "-999-0");
+  ASSERT_EQ(mkdir(live.c_str(), 0755), 0);
+  const RunCgroup second = CreateOrDie();
+  for (const fs::path& directory : abandoned) EXPECT_FALSE(fs::exists(directory)) << directory;
+  EXPECT_TRUE(fs::exists(live)) << "a live process's cgroup must stay";
+  rmdir(live.c_str());
+}
+
 TEST_F(RunCgroupTest, MoveTransfersOwnership) {
   RunCgroup first = CreateOrDie();
   const std::vector<fs::path> directories = first.directories();

@@ -79,14 +79,19 @@ long Connect(int fd, const sockaddr* address, socklen_t length) {
   return result;
 }
 
-long ConnectTcp4(const Args& args) {
-  sockaddr_in address{};
+// The IPv4 address ARG0, port ARG1; false (errno EINVAL) when ARG0 is not an address.
+bool Ipv4Address(const Args& args, sockaddr_in& address) {
+  address = sockaddr_in{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(Port(args, 1)));
-  if (inet_pton(AF_INET, Arg(args, 0).c_str(), &address.sin_addr) != 1) {
-    errno = EINVAL;
-    return -1;
-  }
+  if (inet_pton(AF_INET, Arg(args, 0).c_str(), &address.sin_addr) == 1) return true;
+  errno = EINVAL;
+  return false;
+}
+
+long ConnectTcp4(const Args& args) {
+  sockaddr_in address;
+  if (!Ipv4Address(args, address)) return -1;
   return Connect(socket(AF_INET, SOCK_STREAM, 0), reinterpret_cast<sockaddr*>(&address),
                  sizeof address);
 }
@@ -104,13 +109,8 @@ long ConnectTcp6(const Args& args) {
 }
 
 long SendUdp4(const Args& args) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(Port(args, 1)));
-  if (inet_pton(AF_INET, Arg(args, 0).c_str(), &address.sin_addr) != 1) {
-    errno = EINVAL;
-    return -1;
-  }
+  sockaddr_in address;
+  if (!Ipv4Address(args, address)) return -1;
   const int fd = socket(AF_INET, SOCK_DGRAM, 0);
   if (fd < 0) return -1;
   const long sent = sendto(fd, "q", 1, 0, reinterpret_cast<sockaddr*>(&address), sizeof address);
