@@ -144,7 +144,10 @@ CommandResult Describe(const MonitorOutcome& outcome, const linux::InitReport& r
   }
   result.stdout_text = outcome.stdout_capture.Text();
   result.stderr_text = outcome.stderr_capture.Text();
-  if (report.exec_error.has_value()) result.stderr_text = "fathom: " + *report.exec_error + "\n";
+  if (report.exec_error.has_value()) {
+    result.exec_error = report.exec_error;
+    result.stderr_text = "fathom: " + *report.exec_error + "\n";
+  }
   result.stdout_bytes = outcome.stdout_capture.total_bytes();
   result.stderr_bytes = outcome.stderr_capture.total_bytes();
   result.output_truncated =
@@ -207,9 +210,8 @@ base::Result<CommandResult> Sandbox::RunSandboxed(const CommandRequest& request)
   plan.working_directory = working_directory.string();
   plan.limits = ProcessLimitsOf(policy_.limits);
   plan.share_host_network = policy_.network == NetworkAccess::kOn;
-  plan.mounts = linux::BuildMountPlan(
-      resolved, {.tmp_size_bytes = policy_.limits.memory_bytes / 2,
-                 .share_host_network = plan.share_host_network});
+  plan.mounts = linux::BuildMountPlan(resolved, {.tmp_size_bytes = policy_.limits.memory_bytes / 2,
+                                                 .share_host_network = plan.share_host_network});
   for (const linux::MountStep& step : plan.mounts) {
     plan.mount_descriptions.push_back(step.Describe());
   }

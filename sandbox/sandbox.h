@@ -44,6 +44,9 @@ struct CommandResult {
   uint64_t stdout_bytes = 0;  // everything the command wrote, kept or not
   uint64_t stderr_bytes = 0;
   bool output_truncated = false;
+  // Set when the program could not be executed ("cannot run 'x': No such file or directory");
+  // stderr_text then holds that message, and the exit code is 127 or 126 as in a shell.
+  std::optional<std::string> exec_error;
   std::chrono::milliseconds wall_time{0};
   // Protected paths that did not exist before the run and do now (a `git init`, a new
   // .vscode/), and .git entries of repositories newly nested in the workspace: the host must not

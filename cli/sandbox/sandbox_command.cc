@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -56,6 +57,15 @@ base::Result<sandbox::SandboxPolicy> PolicyFor(const SandboxOptions& options,
   return policy;
 }
 
+// The current directory when it is inside the workspace, else the workspace itself.
+fs::path WorkingDirectory(const fs::path& workspace) {
+  const fs::path current = fs::weakly_canonical(fs::current_path());
+  const fs::path root = fs::weakly_canonical(workspace);
+  const auto [end, unused] =
+      std::mismatch(root.begin(), root.end(), current.begin(), current.end());
+  return end == root.end() ? current : root;
+}
+
 void WriteAll(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
     const ssize_t written = write(fd, bytes.data(), bytes.size());
@@ -77,6 +87,7 @@ base::Json ResultToJson(const sandbox::CommandResult& result) {
       {"stdout_bytes", result.stdout_bytes},
       {"stderr_bytes", result.stderr_bytes},
       {"output_truncated", result.output_truncated},
+      {"exec_error", result.exec_error.has_value() ? base::Json(*result.exec_error) : nullptr},
       {"wall_time_ms", result.wall_time.count()},
       {"summary", result.Summary()},
   };
@@ -112,7 +123,7 @@ int RunSandbox(const SandboxOptions& options) {
   }
   sandbox::CommandRequest request;
   request.argv = options.command;
-  request.working_directory = fs::current_path();
+  request.working_directory = WorkingDirectory(policy->writable_roots.front());
   request.stdin_fd = STDIN_FILENO;
   if (!options.json) {
     request.on_output = [](sandbox::OutputStream stream, std::string_view bytes) {
@@ -126,6 +137,8 @@ int RunSandbox(const SandboxOptions& options) {
   }
   if (options.json) {
     std::cout << ResultToJson(*result).dump(2) << "\n";
+  } else if (result->exec_error.has_value()) {
+    std::cerr << "fathom sandbox: " << *result->exec_error << "\n";
   } else if (!result->exit_code.has_value() || result->timed_out) {
     std::cerr << "fathom sandbox: " << result->Summary() << "\n";
   }

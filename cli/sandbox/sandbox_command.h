@@ -1,7 +1,7 @@
-// `fathom sandbox [options] -- CMD ARGS...`: runs one command under the default sandbox policy for
-// a workspace (or a policy file), streaming its output, and exits with its exit code (128+N for
-// signal N, 124 on the wall-time limit, 125 when the command could not be started). --json prints
-// the whole result instead. --sandbox=off is the explicit, loudly logged way to run unsandboxed.
+// `fathom sandbox [options] -- CMD ARGS...`: one command under the default policy for a workspace
+// (or a policy file), started in the current directory when inside it, output streamed (or --json).
+// Exit code: the command's, 128+N for signal N, 124 on timeout, 125 when nothing ran.
+// --sandbox=off is the explicit, loudly logged way to run unsandboxed.
 #pragma once
 
 #include <CLI/CLI.hpp>
