@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <set>
 
 #include "base/log.h"
@@ -31,6 +32,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr char kHostname[] = "fathom-sandbox";
+constexpr char kInitName[] = "fathom-sandbox-init";
 
 // Unique per run; the random part keeps a later process with a recycled pid from colliding with
 // the directories of one that was killed before it could remove them.
@@ -113,6 +115,19 @@ MonitorOptions MonitorOptionsOf(const CommandRequest& request, const SandboxLimi
   return options;
 }
 
+// fathom-sandbox-init: beside the running executable (an installed fathom), else where this
+// build put it.
+base::Result<fs::path> FindInitProgram() {
+  std::error_code error;
+  const fs::path beside = fs::read_symlink("/proc/self/exe", error).parent_path() / kInitName;
+  if (!error && access(beside.c_str(), X_OK) == 0) return beside;
+  if (access(FATHOM_SANDBOX_INIT_PATH, X_OK) == 0) return fs::path(FATHOM_SANDBOX_INIT_PATH);
+  return base::FailedPreconditionError(
+      std::string("the sandbox cannot start, so the command did not run: its init program ") +
+      kInitName + " is neither beside " + beside.parent_path().string() + " nor at " +
+      FATHOM_SANDBOX_INIT_PATH);
+}
+
 std::string SignalName(int signal) {
   const char* abbreviation = sigabbrev_np(signal);
   return abbreviation == nullptr ? "signal " + std::to_string(signal)
@@ -167,12 +182,14 @@ std::string CommandResult::Summary() const {
 }
 
 Sandbox::Sandbox(SandboxPolicy policy, fs::path home, Isolation isolation,
-                 std::optional<linux::SeccompProgram> seccomp, int last_capability)
+                 std::optional<linux::SeccompProgram> seccomp, int last_capability,
+                 fs::path init_program)
     : policy_(std::move(policy)),
       home_(std::move(home)),
       isolation_(isolation),
       seccomp_(std::move(seccomp)),
-      last_capability_(last_capability) {}
+      last_capability_(last_capability),
+      init_program_(std::move(init_program)) {}
 
 base::Result<Sandbox> Sandbox::Create(SandboxPolicy policy, fs::path home, Isolation isolation) {
   FATHOM_ASSIGN_OR_RETURN(ResolvedPolicy resolved, ResolvePolicy(policy, home));
@@ -180,18 +197,19 @@ base::Result<Sandbox> Sandbox::Create(SandboxPolicy policy, fs::path home, Isola
     FATHOM_LOG(Warning) << "SANDBOX OFF (--sandbox=off): commands run with your full access to "
                            "this machine, its files, credentials and network; only the time, "
                            "file-size and open-file limits apply";
-    return Sandbox(std::move(resolved.policy), std::move(home), isolation, std::nullopt, 0);
+    return Sandbox(std::move(resolved.policy), std::move(home), isolation, std::nullopt, 0, {});
   }
   FATHOM_ASSIGN_OR_RETURN(
       linux::SeccompProgram seccomp,
       linux::SeccompProgram::Build({.allow_network = policy.network == NetworkAccess::kOn}));
+  FATHOM_ASSIGN_OR_RETURN(fs::path init_program, FindInitProgram());
   const std::optional<int64_t> last_capability = ReadIntegerFile("/proc/sys/kernel/cap_last_cap");
   if (!last_capability.has_value()) {
     return base::FailedPreconditionError(
         "sandbox: cannot read /proc/sys/kernel/cap_last_cap, so capabilities cannot be dropped");
   }
   return Sandbox(std::move(resolved.policy), std::move(home), isolation, std::move(seccomp),
-                 static_cast<int>(*last_capability));
+                 static_cast<int>(*last_capability), std::move(init_program));
 }
 
 base::Result<CommandResult> Sandbox::Run(const CommandRequest& request) const {
@@ -199,14 +217,14 @@ base::Result<CommandResult> Sandbox::Run(const CommandRequest& request) const {
   return isolation_ == Isolation::kSandboxed ? RunSandboxed(request) : RunUnsandboxed(request);
 }
 
-base::Result<CommandResult> Sandbox::RunSandboxed(const CommandRequest& request) const {
-  std::set<fs::path> nested;
-  FATHOM_ASSIGN_OR_RETURN(ResolvedPolicy resolved,
-                          ResolvePolicy(WithNestedRepositories(policy_, nested), home_));
+std::unique_ptr<linux::LaunchPlan> Sandbox::SandboxPlan(const CommandRequest& request,
+                                                        const ResolvedPolicy& resolved,
+                                                        const fs::path& working_directory,
+                                                        const linux::RunCgroup& cgroup) const {
   Environment environment = EffectiveEnvironment(policy_, ParseEnvironment(environ));
   environment["TMPDIR"] = "/tmp";
-  linux::LaunchPlan plan(request.argv, environment);
-  FATHOM_ASSIGN_OR_RETURN(fs::path working_directory, WorkingDirectory(request, policy_));
+  auto owned = std::make_unique<linux::LaunchPlan>(request.argv, environment);
+  linux::LaunchPlan& plan = *owned;
   plan.working_directory = working_directory.string();
   plan.limits = ProcessLimitsOf(policy_.limits);
   plan.share_host_network = policy_.network == NetworkAccess::kOn;
@@ -218,14 +236,35 @@ base::Result<CommandResult> Sandbox::RunSandboxed(const CommandRequest& request)
   plan.hostname = kHostname;
   plan.seccomp = seccomp_;
   plan.last_capability = last_capability_;
+  const std::string uid = std::to_string(geteuid());
+  const std::string gid = std::to_string(getegid());
+  plan.uid_map = uid + " " + uid + " 1\n";
+  plan.gid_map = gid + " " + gid + " 1\n";
+  for (const fs::path& directory : cgroup.directories()) {
+    plan.cgroup_procs_files.push_back((directory / "cgroup.procs").string());
+  }
+  plan.init_program = init_program_.string();
+  std::vector<std::string> init_argv = {init_program_.string(), std::to_string(last_capability_),
+                                        "--"};
+  init_argv.insert(init_argv.end(), request.argv.begin(), request.argv.end());
+  plan.init_argv = std::make_unique<linux::CStringArray>(std::move(init_argv));
+  return owned;
+}
 
+base::Result<CommandResult> Sandbox::RunSandboxed(const CommandRequest& request) const {
+  std::set<fs::path> nested;
+  FATHOM_ASSIGN_OR_RETURN(ResolvedPolicy resolved,
+                          ResolvePolicy(WithNestedRepositories(policy_, nested), home_));
+  FATHOM_ASSIGN_OR_RETURN(fs::path working_directory, WorkingDirectory(request, policy_));
   FATHOM_ASSIGN_OR_RETURN(
       linux::RunCgroup cgroup,
       linux::RunCgroup::Create(CgroupName(), {.memory_bytes = policy_.limits.memory_bytes,
                                               .max_processes = policy_.limits.max_processes}));
+  const std::unique_ptr<linux::LaunchPlan> plan =
+      SandboxPlan(request, resolved, working_directory, cgroup);
   const std::vector<fs::path> missing = MissingProtectedPaths(resolved);
   FATHOM_ASSIGN_OR_RETURN(linux::LaunchedProcess process,
-                          linux::LaunchInSandbox(plan, request.stdin_fd, cgroup));
+                          linux::LaunchInSandbox(*plan, request.stdin_fd));
   const int pidfd = process.pidfd.get();
   MonitorOptions options = MonitorOptionsOf(request, policy_.limits);
   options.signal_tree = [pidfd](int signal) {

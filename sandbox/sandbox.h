@@ -8,14 +8,18 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
 
 #include "base/result.h"
+#include "sandbox/linux/launch_plan.h"
+#include "sandbox/linux/run_cgroup.h"
 #include "sandbox/linux/seccomp_filter.h"
 #include "sandbox/policy.h"
+#include "sandbox/policy_validation.h"
 #include "sandbox/process_monitor.h"
 
 namespace fathom::sandbox {
@@ -73,7 +77,13 @@ class Sandbox {
 
  private:
   Sandbox(SandboxPolicy policy, std::filesystem::path home, Isolation isolation,
-          std::optional<linux::SeccompProgram> seccomp, int last_capability);
+          std::optional<linux::SeccompProgram> seccomp, int last_capability,
+          std::filesystem::path init_program);
+
+  std::unique_ptr<linux::LaunchPlan> SandboxPlan(const CommandRequest& request,
+                                                 const ResolvedPolicy& resolved,
+                                                 const std::filesystem::path& working_directory,
+                                                 const linux::RunCgroup& cgroup) const;
 
   base::Result<CommandResult> RunSandboxed(const CommandRequest& request) const;
   base::Result<CommandResult> RunUnsandboxed(const CommandRequest& request) const;
@@ -83,6 +93,7 @@ class Sandbox {
   Isolation isolation_;
   std::optional<linux::SeccompProgram> seccomp_;  // kSandboxed only
   int last_capability_ = 0;
+  std::filesystem::path init_program_;  // fathom-sandbox-init, kSandboxed only
 };
 
 }  // namespace fathom::sandbox

@@ -13,6 +13,9 @@ namespace fathom::cli {
 struct BenchSandboxOptions {
   int runs = 50;
   std::string bwrap = "/usr/bin/bwrap";
+  // Anonymous memory the benchmark process touches first, standing in for an agent whose engine
+  // holds a KV cache: fork-style launches copy the page tables of everything resident.
+  int resident_mib = 0;
 };
 
 // Adds `sandbox` to the `bench` subcommand; when run, stores the exit code.

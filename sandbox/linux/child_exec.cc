@@ -1,6 +1,7 @@
 // Child-side helpers shared by the sandbox's init and the unsandboxed launcher.
 #include "sandbox/linux/child_exec.h"
 
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <signal.h>
@@ -37,6 +38,21 @@ bool TryNextCandidate(int error) noexcept {
 }
 
 }  // namespace
+
+int ArrangeDescriptors(const int* sources, int count, int above) noexcept {
+  constexpr int kMaxDescriptors = 8;
+  if (count > kMaxDescriptors) return EINVAL;
+  int moved[kMaxDescriptors];
+  for (int i = 0; i < count; ++i) {
+    moved[i] = fcntl(sources[i], F_DUPFD, above);
+    if (moved[i] < 0) return errno;
+  }
+  for (int i = 0; i < count; ++i) {
+    if (dup2(moved[i], i) < 0) return errno;
+  }
+  if (syscall(SYS_close_range, count, ~0U, 0) != 0) return errno;
+  return 0;
+}
 
 void ResetSignals() noexcept {
   struct sigaction action {};

@@ -7,6 +7,13 @@
 
 namespace fathom::sandbox::linux {
 
+// The report pipe's descriptor number in every launched child (0-2 are stdio).
+inline constexpr int kReportDescriptor = 3;
+
+// Moves `sources[i]` to descriptor i for each of the `count` sources, none close-on-exec, and
+// closes every other descriptor. `above` must exceed every source. Returns 0 or an errno.
+int ArrangeDescriptors(const int* sources, int count, int above) noexcept;
+
 // Every signal back to its default and unblocked; SIGXFSZ ignored (see ProcessLimits).
 void ResetSignals() noexcept;
 

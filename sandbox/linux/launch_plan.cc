@@ -1,8 +1,6 @@
 // LaunchPlan construction: argv/envp arrays and the execvp-style candidate list.
 #include "sandbox/linux/launch_plan.h"
 
-#include "sandbox/system_files.h"
-
 namespace fathom::sandbox::linux {
 
 namespace {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,11 +48,17 @@ struct LaunchPlan {
   std::string working_directory;
   ProcessLimits limits;
   // Sandbox only (empty/unset for an unsandboxed run):
+  std::string uid_map;  // "<euid> <euid> 1": the caller's ids, one to one
+  std::string gid_map;
+  std::vector<std::string> cgroup_procs_files;  // the run cgroup's cgroup.procs, one per hierarchy
   std::vector<MountStep> mounts;
   std::vector<std::string> mount_descriptions;  // MountStep::Describe() of each, for errors
   std::string hostname;
   std::optional<SeccompProgram> seccomp;
   int last_capability = 0;  // /proc/sys/kernel/cap_last_cap
+  // The sandbox's init (sandbox_init.h), executed at the end of the setup with these arguments.
+  std::string init_program;
+  std::unique_ptr<CStringArray> init_argv;
   // Network on: the host's network namespace instead of a new one with nothing but a loopback
   // device that is down.
   bool share_host_network = false;

@@ -1,10 +1,14 @@
-// Launching: pipes, clone3 with CLONE_PIDFD, and for the sandbox the parent's half of the
-// handshake (setgroups deny, uid_map, gid_map, cgroup membership, then the go byte).
+// Launching: pipes, then clone with CLONE_VM | CLONE_VFORK on a stack of its own, as
+// posix_spawn does, so that fathom's address space (an engine's gigabytes) is never copied: the
+// launching thread sleeps until the child has executed the sandbox's init (or the command, for
+// --sandbox=off) or failed. Signals stay blocked around the clone so no handler of fathom's runs
+// on the child's stack.
 #include "sandbox/linux/launcher.h"
 
 #include <fcntl.h>
-#include <linux/sched.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -13,21 +17,23 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <iterator>
-#include <sstream>
 #include <string>
-#include <vector>
 
 #include "sandbox/linux/child_exec.h"
 #include "sandbox/linux/init_report.h"
-#include "sandbox/linux/sandbox_init.h"
+#include "sandbox/linux/sandbox_setup.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace fathom::sandbox::linux {
 
 namespace {
 
-constexpr uint64_t kNamespaceFlags =
+constexpr int kNamespaceFlags =
     CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
+constexpr size_t kChildStackBytes = size_t{1} << 20;
 
 struct Pipe {
   base::UniqueFd read;
@@ -40,23 +46,13 @@ base::Result<Pipe> MakePipe(const char* what) {
   return Pipe{base::UniqueFd(fds[0]), base::UniqueFd(fds[1])};
 }
 
-// The pipes of one launch, and the stdin the child gets.
+// The pipes of one launch and the stdin the child gets.
 struct LaunchPipes {
   Pipe output;
   Pipe errors;
   Pipe report;
-  Pipe go;
   base::UniqueFd null_stdin;
   int stdin_fd = -1;
-
-  int HighestDescriptor() const {
-    return std::max({output.read.get(), output.write.get(), errors.read.get(), errors.write.get(),
-                     report.read.get(), report.write.get(), go.read.get(), go.write.get(),
-                     stdin_fd});
-  }
-  InitDescriptors ChildDescriptors() const {
-    return {go.read.get(), stdin_fd, output.write.get(), errors.write.get(), report.write.get()};
-  }
 };
 
 base::Result<LaunchPipes> MakeLaunchPipes(int stdin_fd) {
@@ -64,7 +60,6 @@ base::Result<LaunchPipes> MakeLaunchPipes(int stdin_fd) {
   FATHOM_ASSIGN_OR_RETURN(pipes.output, MakePipe("stdout"));
   FATHOM_ASSIGN_OR_RETURN(pipes.errors, MakePipe("stderr"));
   FATHOM_ASSIGN_OR_RETURN(pipes.report, MakePipe("the report"));
-  FATHOM_ASSIGN_OR_RETURN(pipes.go, MakePipe("the go-ahead"));
   if (stdin_fd < 0) {
     pipes.null_stdin.reset(open("/dev/null", O_RDONLY | O_CLOEXEC));
     if (!pipes.null_stdin.valid()) return base::ErrnoError("open /dev/null", errno);
@@ -74,13 +69,38 @@ base::Result<LaunchPipes> MakeLaunchPipes(int stdin_fd) {
   return pipes;
 }
 
-// clone3 without a new stack: the child continues on a copy of this stack, like fork().
-pid_t Clone(uint64_t flags, int* pidfd) {
-  clone_args args{};
-  args.flags = flags | CLONE_PIDFD;
-  args.pidfd = reinterpret_cast<uint64_t>(pidfd);
-  args.exit_signal = SIGCHLD;
-  return static_cast<pid_t>(syscall(SYS_clone3, &args, sizeof(args)));
+// A memfd holding the BPF program, for the sandbox's init to read.
+base::Result<base::UniqueFd> SeccompMemfd(const SeccompProgram& program) {
+  base::UniqueFd fd(memfd_create("fathom-seccomp", MFD_CLOEXEC));
+  if (!fd.valid()) return base::ErrnoError("memfd_create for the seccomp program", errno);
+  const auto& instructions = program.instructions();
+  const size_t bytes = instructions.size() * sizeof(instructions[0]);
+  if (write(fd.get(), instructions.data(), bytes) != static_cast<ssize_t>(bytes)) {
+    return base::ErrnoError("writing the seccomp program", errno);
+  }
+  return fd;
+}
+
+// Runs `entry(argument)` in a child that shares this address space until it executes or exits;
+// returns its pid (or -1 with errno) and stores its pidfd.
+pid_t CloneAndWait(int (*entry)(void*), void* argument, int flags, int* pidfd) {
+  void* stack = mmap(nullptr, kChildStackBytes, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) return -1;
+  sigset_t all;
+  sigset_t previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  const pid_t pid = clone(entry, static_cast<char*>(stack) + kChildStackBytes,
+                          flags | CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, argument, pidfd);
+  const int error = errno;
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+#if defined(__SANITIZE_ADDRESS__)
+  __asan_unpoison_memory_region(stack, kChildStackBytes);
+#endif
+  munmap(stack, kChildStackBytes);
+  errno = error;
+  return pid;
 }
 
 LaunchedProcess Finish(pid_t pid, int pidfd, LaunchPipes& pipes) {
@@ -93,128 +113,79 @@ LaunchedProcess Finish(pid_t pid, int pidfd, LaunchPipes& pipes) {
   return process;
 }
 
-base::Status WriteProcFile(pid_t pid, const char* name, const std::string& content) {
-  const std::string path = "/proc/" + std::to_string(pid) + "/" + name;
-  base::UniqueFd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (!fd.valid()) return base::ErrnoError("user namespace: open " + path, errno);
-  if (write(fd.get(), content.data(), content.size()) != static_cast<ssize_t>(content.size())) {
-    return base::ErrnoError("user namespace: write " + path, errno);
+// The unsandboxed child: a new session, rlimits, then the command.
+struct HostArguments {
+  const LaunchPlan* plan = nullptr;
+  int descriptors[4] = {-1, -1, -1, -1};  // stdin stdout stderr report
+  int above = 0;
+};
+
+int RunHostChild(void* arguments) noexcept {
+  const HostArguments& host = *static_cast<const HostArguments*>(arguments);
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (ArrangeDescriptors(host.descriptors, 4, host.above) != 0) _exit(125);
+  fcntl(kReportDescriptor, F_SETFD, FD_CLOEXEC);
+  if (setsid() < 0) _exit(125);
+  ResetSignals();
+  errno = ApplyLimits(host.plan->limits);
+  if (errno != 0) {
+    WriteReport(kReportDescriptor, ReportKind::kSetupFailed, errno, "setrlimit");
+    _exit(125);
   }
-  return base::Ok();
-}
-
-// The parent's half of the handshake: id maps and cgroup membership.
-base::Status PrepareChild(pid_t pid, RunCgroup& cgroup) {
-  FATHOM_TRY(WriteProcFile(pid, "setgroups", "deny"));
-  FATHOM_TRY(WriteProcFile(pid, "uid_map",
-                           std::to_string(geteuid()) + " " + std::to_string(geteuid()) + " 1\n"));
-  FATHOM_TRY(WriteProcFile(pid, "gid_map",
-                           std::to_string(getegid()) + " " + std::to_string(getegid()) + " 1\n"));
-  return cgroup.AddProcess(pid);
-}
-
-// Where the kernel finds this process's command line and environment (/proc/self/stat fields
-// 48-51); zeros when unreadable, and then nothing is hidden.
-ProcessStrings ReadProcessStrings() {
-  ProcessStrings strings;
-  base::Result<std::string> stat = base::ReadFileToString("/proc/self/stat");
-  if (!stat.ok()) return strings;
-  // Fields after the command name, which may hold spaces, start after its closing parenthesis.
-  const size_t name_end = stat->rfind(')');
-  if (name_end == std::string::npos) return strings;
-  std::istringstream fields(stat->substr(name_end + 2));
-  std::vector<std::string> values{std::istream_iterator<std::string>(fields), {}};
-  constexpr size_t kFirstField = 3;  // the state, field 3
-  auto field = [&values](size_t number) -> uintptr_t {
-    return number - kFirstField < values.size()
-               ? static_cast<uintptr_t>(std::stoull(values[number - kFirstField]))
-               : 0;
-  };
-  strings = {field(48), field(49), field(50), field(51)};
-  return strings;
-}
-
-const ProcessStrings& OwnProcessStrings() {
-  static const ProcessStrings strings = ReadProcessStrings();
-  return strings;
-}
-
-void KillAndReap(int pidfd) {
-  syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
-  siginfo_t info{};
-  while (waitid(P_PIDFD, static_cast<id_t>(pidfd), &info, WEXITED) != 0 && errno == EINTR) {
+  if (chdir(host.plan->working_directory.c_str()) != 0) {
+    WriteReport(kReportDescriptor, ReportKind::kSetupFailed, errno,
+                "chdir to the working directory");
+    _exit(125);
   }
+  ExecCommand(*host.plan, kReportDescriptor);
 }
 
 }  // namespace
 
-base::Result<LaunchedProcess> LaunchInSandbox(const LaunchPlan& plan, int stdin_fd,
-                                              RunCgroup& cgroup) {
+base::Result<LaunchedProcess> LaunchInSandbox(const LaunchPlan& plan, int stdin_fd) {
   FATHOM_ASSIGN_OR_RETURN(LaunchPipes pipes, MakeLaunchPipes(stdin_fd));
-  const InitDescriptors descriptors = pipes.ChildDescriptors();
-  const int above = pipes.HighestDescriptor() + 1;
+  FATHOM_ASSIGN_OR_RETURN(base::UniqueFd seccomp, SeccompMemfd(*plan.seccomp));
+  base::UniqueFd init(open(plan.init_program.c_str(), O_PATH | O_CLOEXEC));
+  if (!init.valid()) {
+    return base::ErrnoError("sandbox: the init program " + plan.init_program, errno);
+  }
+  SetupArguments arguments;
+  arguments.plan = &plan;
+  const int sources[6] = {pipes.stdin_fd,
+                          pipes.output.write.get(),
+                          pipes.errors.write.get(),
+                          pipes.report.write.get(),
+                          seccomp.get(),
+                          init.get()};
+  std::copy(std::begin(sources), std::end(sources), arguments.descriptors);
+  arguments.above = *std::max_element(std::begin(sources), std::end(sources)) + 1;
+  const int flags = plan.share_host_network ? kNamespaceFlags & ~CLONE_NEWNET : kNamespaceFlags;
   int pidfd = -1;
-  const uint64_t flags =
-      plan.share_host_network ? kNamespaceFlags & ~uint64_t{CLONE_NEWNET} : kNamespaceFlags;
-  const ProcessStrings& strings = OwnProcessStrings();
-  const pid_t pid = Clone(flags, &pidfd);
-  if (pid == 0) RunSandboxInit(plan, descriptors, above, strings);
+  const pid_t pid = CloneAndWait(RunSandboxSetup, &arguments, flags, &pidfd);
   if (pid < 0) {
     const int error = errno;
     return base::FailedPreconditionError(
         std::string("the sandbox cannot start, so the command did not run: the kernel refused "
-                    "new user, mount, pid, network, ipc and uts namespaces (clone3: ") +
+                    "new user, mount, pid, network, ipc and uts namespaces (clone: ") +
         std::strerror(error) +
         "); user namespaces may be disabled (kernel.unprivileged_userns_clone, "
         "user.max_user_namespaces, AppArmor's restrict_unprivileged_userns). Run `fathom "
         "doctor`; running without the sandbox takes the host option --sandbox=off");
   }
-  pipes.go.read.reset();
-  pipes.output.write.reset();
-  pipes.errors.write.reset();
-  pipes.report.write.reset();
-  if (base::Status prepared = PrepareChild(pid, cgroup); !prepared.ok()) {
-    pipes.go.write.reset();
-    KillAndReap(pidfd);
-    close(pidfd);
-    return prepared.error();
-  }
-  if (write(pipes.go.write.get(), "g", 1) != 1) {
-    const int error = errno;
-    KillAndReap(pidfd);
-    close(pidfd);
-    return base::ErrnoError("sandbox: writing the go-ahead", error);
-  }
-  pipes.go.write.reset();
   return Finish(pid, pidfd, pipes);
 }
 
 base::Result<LaunchedProcess> LaunchOnHost(const LaunchPlan& plan, int stdin_fd) {
   FATHOM_ASSIGN_OR_RETURN(LaunchPipes pipes, MakeLaunchPipes(stdin_fd));
-  const InitDescriptors descriptors = pipes.ChildDescriptors();
-  const int above = pipes.HighestDescriptor() + 1;
+  HostArguments arguments;
+  arguments.plan = &plan;
+  const int sources[4] = {pipes.stdin_fd, pipes.output.write.get(), pipes.errors.write.get(),
+                          pipes.report.write.get()};
+  std::copy(std::begin(sources), std::end(sources), arguments.descriptors);
+  arguments.above = *std::max_element(std::begin(sources), std::end(sources)) + 1;
   int pidfd = -1;
-  const pid_t pid = Clone(0, &pidfd);
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    if (ArrangeDescriptors(descriptors, above) != 0 || setsid() < 0) _exit(125);
-    ResetSignals();
-    errno = ApplyLimits(plan.limits);
-    if (errno != 0) {
-      WriteReport(kReportDescriptor, ReportKind::kSetupFailed, errno, "setrlimit");
-      _exit(125);
-    }
-    if (chdir(plan.working_directory.c_str()) != 0) {
-      WriteReport(kReportDescriptor, ReportKind::kSetupFailed, errno,
-                  "chdir to the working directory");
-      _exit(125);
-    }
-    ExecCommand(plan, kReportDescriptor);
-  }
-  if (pid < 0) return base::ErrnoError("clone3", errno);
-  pipes.output.write.reset();
-  pipes.errors.write.reset();
-  pipes.report.write.reset();
+  const pid_t pid = CloneAndWait(RunHostChild, &arguments, 0, &pidfd);
+  if (pid < 0) return base::ErrnoError("clone", errno);
   return Finish(pid, pidfd, pipes);
 }
 

@@ -1,8 +1,7 @@
 // Starts a command from a LaunchPlan: in the sandbox (new user, mount, pid, network, ipc and uts
-// namespaces, the run's cgroup, then sandbox_init.h), or directly on the host for the explicit
-// --sandbox=off mode. Returns the process's pidfd and the read ends of its output and report pipes.
-// Thread-safe; the sandbox's parent-death signal is tied to the calling thread, which must outlive
-// the run.
+// namespaces; sandbox_setup.h, then the init of sandbox_init.h), or directly on the host for the
+// explicit --sandbox=off mode. Returns the pidfd and the read ends of the output and report pipes.
+// Thread-safe; the parent-death signal is tied to the calling thread, which must outlive the run.
 #pragma once
 
 #include <sys/types.h>
@@ -10,7 +9,6 @@
 #include "base/file.h"
 #include "base/result.h"
 #include "sandbox/linux/launch_plan.h"
-#include "sandbox/linux/run_cgroup.h"
 
 namespace fathom::sandbox::linux {
 
@@ -25,8 +23,8 @@ struct LaunchedProcess {
 // `stdin_fd` is passed as the command's stdin (the caller keeps ownership); -1 means /dev/null.
 // Fails closed: when the kernel refuses a namespace, the error names what is missing and says
 // that the command did not run.
-base::Result<LaunchedProcess> LaunchInSandbox(const LaunchPlan& plan, int stdin_fd,
-                                              RunCgroup& cgroup);
+// The plan's cgroup_procs_files name the run's cgroup, which the child joins before anything else.
+base::Result<LaunchedProcess> LaunchInSandbox(const LaunchPlan& plan, int stdin_fd);
 
 // The command as the caller's own process (new session, rlimits), without any isolation.
 base::Result<LaunchedProcess> LaunchOnHost(const LaunchPlan& plan, int stdin_fd);

@@ -210,12 +210,7 @@ base::Result<SeccompProgram> SeccompProgram::Build(const SeccompFilterOptions& o
 }
 
 int SeccompProgram::InstallRaw() const {
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno;
-  sock_fprog program{};
-  program.len = static_cast<unsigned short>(instructions_.size());
-  program.filter = const_cast<sock_filter*>(instructions_.data());
-  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) != 0) return errno;
-  return 0;
+  return InstallSeccompInstructions(instructions_.data(), instructions_.size());
 }
 
 base::Status InstallSeccompFilter(const SeccompFilterOptions& options) {

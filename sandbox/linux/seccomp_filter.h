@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "sandbox/linux/seccomp_install.h"
 
 namespace fathom::sandbox::linux {
 

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -536,9 +537,9 @@ TEST_F(SandboxEscapeProcessTest, OnlySandboxPidsAreVisible) {
   EXPECT_NE(std::find(pids.begin(), pids.end(), 1), pids.end());
 }
 
-// The sandbox's init is a clone of the agent that never execs, so /proc/1 inside is a window on a
-// copy of the agent's memory. Its environment, memory, maps and links are ptrace-gated (the init
-// is not dumpable); its command line is not, and must not carry the agent's.
+// /proc/1 inside is the sandbox's init. Its environment, memory, maps and links are ptrace-gated
+// (the init holds capabilities the command lacks and is not dumpable); its command line is not,
+// and must not carry the agent's.
 TEST_F(SandboxEscapeProcessTest, SandboxInitDoesNotExposeTheAgent) {
   std::string host_cmdline = ReadAll("/proc/self/cmdline");
   std::replace(host_cmdline.begin(), host_cmdline.end(), '\0', ' ');
@@ -552,7 +553,7 @@ TEST_F(SandboxEscapeProcessTest, SandboxInitDoesNotExposeTheAgent) {
                               "  readlink /proc/1/$l >/dev/null 2>&1 && echo readable:$l; done; "
                               "echo end"));
   ASSERT_NE(result.stdout_text.find("end"), std::string::npos) << result.stderr_text;
-  EXPECT_EQ(result.stdout_text.find("readable:"), std::string::npos) << result.stdout_text;
+  EXPECT_EQ(result.stdout_text.find("\nreadable:"), std::string::npos) << result.stdout_text;
   EXPECT_EQ(result.stdout_text.find(host_cmdline), std::string::npos)
       << "the sandbox reads the agent's command line from /proc/1/cmdline:\n"
       << result.stdout_text;
@@ -939,7 +940,7 @@ TEST_F(SandboxEscapeProcessTest, KilledAgentTakesTheSandboxDown) {
 
 TEST_F(SandboxEscapeProcessTest, RefusesToRunWithoutNamespaces) {
   for (int refusal : {EPERM, ENOSYS}) {
-    SCOPED_TRACE(std::string("clone3 fails with ") + strerrorname_np(refusal));
+    SCOPED_TRACE(std::string("new namespaces fail with ") + strerrorname_np(refusal));
     const fs::path ran = workspace_ / ("ran-" + std::to_string(refusal));
     int message_pipe[2];
     ASSERT_EQ(pipe2(message_pipe, O_CLOEXEC), 0);
@@ -953,11 +954,13 @@ TEST_F(SandboxEscapeProcessTest, RefusesToRunWithoutNamespaces) {
       };
       base::Result<Sandbox> sandbox = Sandbox::Create(policy_, home_);
       if (!sandbox.ok()) report(12, sandbox.error().ToString());
-      // This kernel "lacks" the namespaces: clone3 fails the way it would there.
+      // This kernel "lacks" the namespaces: clone3, and clone with CLONE_NEWUSER, fail the way
+      // they would there.
+      const uint32_t action = SCMP_ACT_ERRNO(static_cast<uint32_t>(refusal));
+      const scmp_arg_cmp new_user{0, SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER};
       scmp_filter_ctx filter = seccomp_init(SCMP_ACT_ALLOW);
-      if (filter == nullptr ||
-          seccomp_rule_add(filter, SCMP_ACT_ERRNO(static_cast<uint32_t>(refusal)), SCMP_SYS(clone3),
-                           0) != 0 ||
+      if (filter == nullptr || seccomp_rule_add(filter, action, SCMP_SYS(clone3), 0) != 0 ||
+          seccomp_rule_add(filter, action, SCMP_SYS(clone), 1, new_user) != 0 ||
           seccomp_load(filter) != 0) {
         report(11, "cannot install the test's seccomp filter");
       }
