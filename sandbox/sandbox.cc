@@ -277,6 +277,15 @@ base::Result<CommandResult> Sandbox::RunSandboxed(const CommandRequest& request)
     return base::FailedPreconditionError("sandbox setup failed, so the command did not run: " +
                                          *report.setup_error);
   }
+  const bool init_exited_silently = outcome.wait_code == CLD_EXITED &&
+                                    !report.wait_status.has_value() &&
+                                    !report.exec_error.has_value() && !outcome.timed_out &&
+                                    !outcome.cancelled;
+  if (init_exited_silently) {
+    return base::InternalError("the sandbox's setup ended with exit code " +
+                               std::to_string(outcome.wait_status) +
+                               " before it could report; the command may not have run");
+  }
   CommandResult result = Describe(outcome, report, isolation_);
   result.memory_limit_hit = cgroup.OomKills() > 0;
   for (const fs::path& path : missing) {
