@@ -54,6 +54,10 @@ struct SandboxPolicy {
   std::vector<std::filesystem::path> writable_roots;
   // Relative paths that stay read-only inside every writable root (".git/hooks").
   std::vector<std::filesystem::path> protected_subpaths;
+  // Absolute directories shown read-only even where the sandbox replaces the host's tree (under
+  // /tmp and /run); everywhere else the host is visible read-only anyway. For shared inputs such as
+  // the object store a checkout borrows. Must not overlap a writable root or a hidden path.
+  std::vector<std::filesystem::path> read_only_roots;
   // Absolute paths replaced by an empty tmpfs (directories) or an empty file inside the sandbox.
   std::vector<std::filesystem::path> hidden_paths;
   NetworkAccess network = NetworkAccess::kOff;

@@ -110,6 +110,7 @@ Json PolicyToJson(const SandboxPolicy& policy) {
   }
   return Json{
       {"writable_roots", PathsToJson(policy.writable_roots)},
+      {"read_only_roots", PathsToJson(policy.read_only_roots)},
       {"protected_subpaths", PathsToJson(policy.protected_subpaths)},
       {"hidden_paths", PathsToJson(policy.hidden_paths)},
       {"network", std::string(NetworkAccessName(policy.network))},
@@ -124,10 +125,11 @@ base::Result<SandboxPolicy> PolicyFromJson(const Json& json, const SandboxPolicy
     return base::InvalidArgumentError("sandbox policy file: the document is not an object");
   }
   FATHOM_TRY(CheckKeys(json, "",
-                       {"writable_roots", "protected_subpaths", "hidden_paths", "network",
-                        "environment", "limits"}));
+                       {"writable_roots", "read_only_roots", "protected_subpaths", "hidden_paths",
+                        "network", "environment", "limits"}));
   SandboxPolicy policy = defaults;
   FATHOM_TRY(ReadPaths(json, "writable_roots", policy.writable_roots));
+  FATHOM_TRY(ReadPaths(json, "read_only_roots", policy.read_only_roots));
   FATHOM_TRY(ReadPaths(json, "protected_subpaths", policy.protected_subpaths));
   FATHOM_TRY(ReadPaths(json, "hidden_paths", policy.hidden_paths));
   FATHOM_TRY(ReadNetwork(json, policy.network));

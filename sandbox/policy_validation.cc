@@ -115,12 +115,27 @@ base::Result<fs::path> ResolveWritableRoot(const fs::path& root, const fs::path&
   return real;
 }
 
-// A root must not overlap another root or a hidden path, whichever side contains the other.
-base::Status CheckOverlaps(const fs::path& root, const std::vector<fs::path>& other_roots,
+// An absolute, existing directory, canonicalized.
+base::Result<fs::path> ResolveReadOnlyRoot(const fs::path& root) {
+  const std::string name = "read-only root " + Quoted(root);
+  if (!root.is_absolute()) return Invalid(name + " is not an absolute path");
+  std::error_code error;
+  fs::path real = fs::canonical(root, error);
+  if (error) return Invalid(name + ": " + error.message());
+  if (!fs::is_directory(real, error)) return Invalid(name + " is not a directory");
+  return real;
+}
+
+// A `kind` root ("writable root", "read-only root") must not overlap a writable root or a
+// hidden path, whichever side contains the other.
+base::Status CheckOverlaps(const fs::path& root, std::string_view kind,
+                           const std::vector<fs::path>& writable_roots,
                            const std::vector<Hidden>& hidden) {
-  const std::string name = "writable root " + Quoted(root);
-  for (const fs::path& other : other_roots) {
-    if (other == root) return Invalid(name + " is listed twice");
+  const std::string name = std::string(kind) + " " + Quoted(root);
+  for (const fs::path& other : writable_roots) {
+    if (other == root) {
+      return Invalid(name + (kind == "writable root" ? " is listed twice" : " is writable"));
+    }
     if (IsWithin(root, other) || IsWithin(other, root)) {
       return Invalid(name + " and writable root " + Quoted(other) + " overlap");
     }
@@ -234,8 +249,15 @@ base::Result<ResolvedPolicy> ResolvePolicy(const SandboxPolicy& policy,
   roots.clear();
   for (const fs::path& root : policy.writable_roots) {
     FATHOM_ASSIGN_OR_RETURN(fs::path real, ResolveWritableRoot(root, real_home));
-    FATHOM_TRY(CheckOverlaps(real, roots, hidden));
+    FATHOM_TRY(CheckOverlaps(real, "writable root", roots, hidden));
     roots.push_back(std::move(real));
+  }
+  std::vector<fs::path>& read_only = resolved.policy.read_only_roots;
+  read_only.clear();
+  for (const fs::path& root : policy.read_only_roots) {
+    FATHOM_ASSIGN_OR_RETURN(fs::path real, ResolveReadOnlyRoot(root));
+    FATHOM_TRY(CheckOverlaps(real, "read-only root", roots, hidden));
+    read_only.push_back(std::move(real));
   }
   for (const fs::path& root : roots) {
     for (const fs::path& subpath : subpaths) {

@@ -191,6 +191,10 @@ std::vector<MountStep> BuildMountPlan(const ResolvedPolicy& policy,
     AddMountPointDirectories(steps, replaced, root);
     steps.push_back(Bind(Under(kOldRoot, root), Under(kNewRoot, root), kWritable));
   }
+  for (const fs::path& root : policy.policy.read_only_roots) {
+    AddMountPointDirectories(steps, replaced, root);
+    steps.push_back(Bind(Under(kOldRoot, root), Under(kNewRoot, root), kReadOnly));
+  }
   AddProtectedPaths(steps, policy);
   if (options.share_host_network) AddResolverConfiguration(steps, replaced);
   for (const HiddenPath& hidden : policy.hidden_paths) {

@@ -56,6 +56,8 @@ struct MountPlanOptions {
 //  4. a fresh read-only /proc of the sandbox's pid namespace (mounted by the init, which is in it);
 //  5. each writable root, recursively, writable (as on the host), nosuid, nodev; a root under
 //     /tmp or /run gets its mount point created in the fresh tmpfs first;
+//  5b. each read-only root, recursively, read-only, nosuid, nodev, its mount point created the
+//     same way (it matters under /tmp and /run, which step 2 replaced);
 //  6. each existing directory between a writable root and a protected path (.git) bound over
 //     itself, writable, so it cannot be renamed away and recreated; then each existing protected
 //     path bound read-only over itself (never through a symlink); a ".git" file (a worktree's

@@ -36,6 +36,7 @@ class SandboxPolicyJsonTest : public SandboxPolicyFixture {
 TEST_F(SandboxPolicyJsonTest, RoundTripsEveryField) {
   SandboxPolicy policy = Default();
   policy.network = NetworkAccess::kOn;
+  policy.read_only_roots = {"/srv/objects", "/tmp/store"};
   policy.environment_overrides = {{"GIT_TERMINAL_PROMPT", "0"}, {"EMPTY", ""}};
   policy.limits.wall_time_ms = 1234;
   policy.limits.output_bytes = 4096;

@@ -210,6 +210,26 @@ TEST_F(SandboxPolicyValidationTest, RejectsBadProtectedSubpaths) {
   }
 }
 
+TEST_F(SandboxPolicyValidationTest, ResolvesReadOnlyRootsAndRejectsOverlaps) {
+  SandboxPolicy policy = Default();
+  const fs::path store = workspace_.parent_path() / "store";
+  fs::create_directories(store);
+  policy.read_only_roots = {store / "."};
+  base::Result<ResolvedPolicy> resolved = ResolvePolicy(policy, home_);
+  ASSERT_TRUE(resolved.ok()) << resolved.error();
+  EXPECT_EQ(resolved->policy.read_only_roots, std::vector<fs::path>{fs::canonical(store)});
+  policy.read_only_roots = {"relative"};
+  EXPECT_THAT(ErrorOf(policy), HasSubstr("is not an absolute path"));
+  policy.read_only_roots = {store / "missing"};
+  EXPECT_THAT(ErrorOf(policy), HasSubstr("read-only root"));
+  policy.read_only_roots = {workspace_ / ".git"};
+  EXPECT_THAT(ErrorOf(policy), HasSubstr("overlap"));
+  policy.read_only_roots = {workspace_};
+  EXPECT_THAT(ErrorOf(policy), HasSubstr("is writable"));
+  policy.read_only_roots = {home_};
+  EXPECT_THAT(ErrorOf(policy), HasSubstr("hidden path"));
+}
+
 TEST_F(SandboxPolicyValidationTest, RejectsBadHiddenPaths) {
   SandboxPolicy policy = Default();
   policy.hidden_paths = {".ssh"};

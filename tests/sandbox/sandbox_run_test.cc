@@ -113,6 +113,23 @@ TEST_F(SandboxRunTest, NetworkOnReachesTheHostNetwork) {
   close(listener);
 }
 
+TEST_F(SandboxRunTest, ReadOnlyRootUnderTmpIsVisibleButNotWritable) {
+  // root_ is under /tmp, which the sandbox replaces with an empty tmpfs.
+  const std::filesystem::path store = root_ / "store";
+  std::filesystem::create_directories(store);
+  WriteFile(store / "objects", "pack\n");
+  FATHOM_RUN_OR_SKIP(hidden, RunShell("cat '" + (store / "objects").string() + "'"));
+  EXPECT_NE(hidden.exit_code, 0);
+  policy_.read_only_roots = {store};
+  FATHOM_RUN_OR_SKIP(result, RunShell("cat '" + (store / "objects").string() + "' && echo x > '" +
+                                      (store / "new").string() + "'"));
+  EXPECT_EQ(result.stdout_text, "pack\n");
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.stderr_text.find("Read-only file system"), std::string::npos)
+      << result.stderr_text;
+  EXPECT_FALSE(std::filesystem::exists(store / "new"));
+}
+
 TEST_F(SandboxRunTest, WallTimeLimitKillsTheCommand) {
   policy_.limits.wall_time_ms = 300;
   FATHOM_RUN_OR_SKIP(result, RunShell("sleep 30"));
