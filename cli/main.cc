@@ -5,6 +5,7 @@
 
 #include "cli/bench/bench_command.h"
 #include "cli/doctor/doctor_command.h"
+#include "cli/eval/eval_command.h"
 #include "cli/generate/generate_command.h"
 #include "cli/sandbox/sandbox_command.h"
 
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   fathom::cli::AddGenerateCommand(app, exit_code);
   fathom::cli::AddBenchCommand(app, exit_code);
   fathom::cli::AddSandboxCommand(app, exit_code);
+  fathom::cli::AddEvalCommand(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -78,6 +78,8 @@ base::Result<TaskInstance> TaskInstanceFromJson(const base::Json& row) {
                           OptionalString(row, "environment_setup_commit"));
   FATHOM_ASSIGN_OR_RETURN(instance.eval_script, OptionalString(row, "eval_script"));
   FATHOM_ASSIGN_OR_RETURN(instance.log_parser, OptionalString(row, "log_parser"));
+  FATHOM_ASSIGN_OR_RETURN(std::optional<std::string> eval_type, OptionalString(row, "eval_type"));
+  instance.fail_only = eval_type == "fail_only";
   FATHOM_ASSIGN_OR_RETURN(instance.fail_to_pass, TestList(row, "FAIL_TO_PASS"));
   FATHOM_ASSIGN_OR_RETURN(instance.pass_to_pass, TestList(row, "PASS_TO_PASS"));
   return instance;

@@ -26,6 +26,8 @@ struct TaskInstance {
   std::optional<std::string> environment_setup_commit;  // Python sets only
   std::optional<std::string> eval_script;               // v5 exports: the complete grading script
   std::optional<std::string> log_parser;                // v5 exports: the parser's name
+  // eval_type "fail_only" (the official FAIL_ONLY_REPOS): only an explicit FAILED fails a test.
+  bool fail_only = false;
   std::vector<std::string> fail_to_pass;
   std::vector<std::string> pass_to_pass;
 };

@@ -7,6 +7,7 @@
 
 #include "base/thread_pool.h"
 #include "cli/bench/memory_bandwidth.h"
+#include "cli/bench/eval_bench.h"
 #include "cli/bench/sandbox_bench.h"
 #include "cli/bench/tokenizer_bench.h"
 #include "engine/models/deepseek_v4/model.h"
@@ -43,6 +44,7 @@ void AddBenchCommand(CLI::App& app, int& exit_code) {
       [options, &exit_code] { exit_code = RunBenchEngine(*options, std::cout, std::cerr); });
   AddBenchTokenizerCommand(*bench, exit_code);
   AddBenchSandboxCommand(*bench, exit_code);
+  AddBenchEvalCommand(*bench, exit_code);
 }
 
 int RunBenchEngine(const BenchEngineOptions& options, std::ostream& out, std::ostream& error) {

@@ -1,0 +1,159 @@
+// The recipe table. Build and test commands follow the official SWE-bench specs (the v5 rows'
+// eval_script lines); what differs is only what Debian needs instead of the Docker images.
+#include "evals/recipe.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace fathom::evals {
+
+namespace {
+
+// The file name of `path` without its extension: "test/format-test.cc" -> "format-test".
+std::string Stem(const std::string& path) { return std::filesystem::path(path).stem().string(); }
+
+// The first test file under `directory`/, or the first file at all.
+std::string FirstUnder(std::span<const std::string> files, std::string_view directory) {
+  for (const std::string& file : files) {
+    if (file.starts_with(directory)) return file;
+  }
+  return files.empty() ? std::string() : files.front();
+}
+
+GeneratedCommands JqCommands(std::span<const std::string>) {
+  return {{"git submodule update --init", "autoreconf -fi", "./configure --with-oniguruma=builtin",
+           "make clean", "touch src/parser.y src/lexer.l", "make -j$(nproc)"},
+          "make check"};
+}
+
+GeneratedCommands FmtCommands(std::span<const std::string> files) {
+  const std::string target = Stem(FirstUnder(files, "test/"));
+  return {{"mkdir -p build", "cmake -B build -S .",
+           "cmake --build build --parallel $(nproc) --target " + target},
+          "ctest --test-dir build -V -R " + target};
+}
+
+// tests/src/unit-udt.cpp -> the doctest binary test-udt_cpp11.
+std::string JsonTarget(std::span<const std::string> files) {
+  std::string name = Stem(FirstUnder(files, "tests/src/"));
+  if (name.starts_with("unit-")) name.erase(0, 5);
+  return "test-" + name + "_cpp11";
+}
+
+GeneratedCommands JsonCommands(std::span<const std::string> files) {
+  const std::string target = JsonTarget(files);
+  return {{"mkdir -p build", "cd build", "cmake ..", "make " + target, "cd .."},
+          "./build/tests/" + target + " -s -r=xml"};
+}
+
+// tests/unit/type/list.tcl -> --single unit/type/list (the official rows add --only filters that
+// cannot be derived from the files; without them the whole unit runs).
+GeneratedCommands RedisCommands(std::span<const std::string> files) {
+  std::string unit = FirstUnder(files, "tests/unit/");
+  if (unit.starts_with("tests/")) unit.erase(0, 6);
+  if (unit.ends_with(".tcl")) unit.resize(unit.size() - 4);
+  return {{"make distclean", "make"}, "TERM=dumb ./runtest --durable --single " + unit};
+}
+
+GeneratedCommands MicropythonCommands(std::span<const std::string> files) {
+  std::string test = FirstUnder(files, "tests/");
+  if (test.starts_with("tests/")) test.erase(0, 6);
+  return {{"source ./tools/ci.sh", "ci_unix_build_helper VARIANT=standard"},
+          "cd tests\nMICROPY_CPYTHON3=python3 "
+          "MICROPY_MICROPYTHON=../ports/unix/build-standard/micropython ./run-tests.py -i " +
+              test};
+}
+
+GeneratedCommands SympyCommands(std::span<const std::string> files) {
+  std::string command =
+      "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose";
+  for (const std::string& file : files) command += " " + file;
+  return {{}, command};
+}
+
+// Python 3.10 removed the ABC aliases from `collections`; sympy 1.0 and 1.1 still import them
+// from there. Added at interpreter start, so the repository itself is never edited.
+constexpr std::string_view kCollectionsAliases =
+    "# Written by fathom's sympy recipe: restores the collections ABC aliases Python 3.10\n"
+    "# removed, which sympy 1.0/1.1 import. The repository under test is not edited.\n"
+    "import collections\n"
+    "import collections.abc\n"
+    "for _name in collections.abc.__all__:\n"
+    "    if not hasattr(collections, _name):\n"
+    "        setattr(collections, _name, getattr(collections.abc, _name))\n";
+
+std::vector<Recipe> MakeRecipes() {
+  std::vector<Recipe> recipes;
+  // Debian's own tools only: a user's pyenv or /usr/local must not change a verdict.
+  const std::pair<std::string, std::string> system_path{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"};
+
+  Recipe jq;
+  jq.repo = "jqlang/jq";
+  jq.log_parser = "parse_log_jq";
+  jq.setup_only_commands = {"git submodule update --init", "autoreconf -fi",
+                            "./configure --with-oniguruma=builtin", "make clean",
+                            "touch src/parser.y src/lexer.l"};
+  jq.commands = JqCommands;
+  jq.environment = {system_path};
+  recipes.push_back(std::move(jq));
+
+  Recipe fmt;
+  fmt.repo = "fmtlib/fmt";
+  fmt.log_parser = "parse_log_googletest";
+  fmt.commands = FmtCommands;
+  fmt.environment = {system_path};
+  recipes.push_back(std::move(fmt));
+
+  Recipe json;
+  json.repo = "nlohmann/json";
+  json.log_parser = "parse_log_doctest";
+  json.commands = JsonCommands;
+  json.environment = {system_path};
+  recipes.push_back(std::move(json));
+
+  Recipe redis;
+  redis.repo = "redis/redis";
+  redis.log_parser = "parse_log_redis";
+  redis.setup_only_commands = {"make distclean"};
+  redis.commands = RedisCommands;
+  redis.environment = {system_path};
+  // The test suite starts servers and talks to them over TCP on loopback.
+  redis.network = sandbox::NetworkAccess::kOn;
+  recipes.push_back(std::move(redis));
+
+  Recipe micropython;
+  micropython.repo = "micropython/micropython";
+  micropython.log_parser = "parse_log_micropython_test";
+  micropython.commands = MicropythonCommands;
+  micropython.environment = {system_path};
+  recipes.push_back(std::move(micropython));
+
+  Recipe sympy;
+  sympy.repo = "sympy/sympy";
+  sympy.log_parser = "parse_log_sympy";
+  sympy.python = true;
+  sympy.commands = SympyCommands;
+  sympy.environment = {{"PATH", "{support}/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
+                       {"PYTHONPATH", "{support}/python"}};
+  // bin/test runs `env python`: Debian's python3 with apt's python3-mpmath.
+  sympy.support_files = {{"bin/python", "#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n", true},
+                         {"python/sitecustomize.py", std::string(kCollectionsAliases), false}};
+  recipes.push_back(std::move(sympy));
+  return recipes;
+}
+
+}  // namespace
+
+std::span<const Recipe> Recipes() {
+  static const std::vector<Recipe> recipes = MakeRecipes();
+  return recipes;
+}
+
+const Recipe* FindRecipe(std::string_view repo) {
+  const std::span<const Recipe> recipes = Recipes();
+  const auto it = std::find_if(recipes.begin(), recipes.end(),
+                               [&](const Recipe& recipe) { return recipe.repo == repo; });
+  return it == recipes.end() ? nullptr : &*it;
+}
+
+}  // namespace fathom::evals

@@ -1,0 +1,44 @@
+// The acceptance runs of the harness (label slow): every jq (9) and fmt (11) instance of
+// SWE-bench Multilingual and every sympy instance of SWE-bench Lite, from the bundled
+// repositories. Gold must resolve each one; `empty` resolves none; a patch that fixes nothing
+// leaves each unresolved, so the FAIL_TO_PASS tests really fail without the fix.
+#include "tests/cli/eval_test_support.h"
+
+namespace fathom::cli {
+namespace {
+
+class EvalFullSetsTest : public EvalCommandTestBase {
+ protected:
+  void GradeAll(const char* tasks_file, const char* repo, size_t expected_count) {
+    const fs::path tasks = kDatasets / "swebench" / tasks_file;
+    const std::vector<std::string> ids = InstanceIdsOf(tasks, repo);
+    ASSERT_EQ(ids.size(), expected_count);
+    const std::string common = "--tasks '" + tasks.string() + "' -j 2 --instance-ids " + Join(ids);
+
+    const CommandOutput gold = Eval(common + " --predictions gold --run-id gold");
+    EXPECT_EQ(gold.exit_code, 0) << gold.output;
+    const base::Json gold_summary = Summary("gold", "gold");
+    EXPECT_EQ(gold_summary.at("resolved_instances"), expected_count) << gold_summary.dump(2);
+
+    const CommandOutput empty = Eval(common + " --predictions empty --run-id empty");
+    EXPECT_EQ(empty.exit_code, 0) << empty.output;
+    EXPECT_EQ(Summary("empty", "empty").at("resolved_instances"), 0);
+    EXPECT_EQ(Summary("empty", "empty").at("empty_patch_instances"), expected_count);
+
+    const CommandOutput no_fix =
+        Eval(common + " --predictions '" + NoFixPredictions(ids).string() + "' --run-id no-fix");
+    EXPECT_EQ(no_fix.exit_code, 0) << no_fix.output;
+    const base::Json no_fix_summary = Summary("no-fix", "no-fix");
+    EXPECT_EQ(no_fix_summary.at("resolved_instances"), 0) << no_fix_summary.dump(2);
+    EXPECT_EQ(no_fix_summary.at("unresolved_instances"), expected_count) << no_fix_summary.dump(2);
+  }
+};
+
+TEST_F(EvalFullSetsTest, AllJqInstances) { GradeAll("multilingual_test.jsonl", "jqlang/jq", 9); }
+
+TEST_F(EvalFullSetsTest, AllFmtInstances) { GradeAll("multilingual_test.jsonl", "fmtlib/fmt", 11); }
+
+TEST_F(EvalFullSetsTest, AllSympyLiteInstances) { GradeAll("lite_test.jsonl", "sympy/sympy", 77); }
+
+}  // namespace
+}  // namespace fathom::cli
