@@ -1,7 +1,9 @@
 // The acceptance runs of the harness (label slow): every jq (9) and fmt (11) instance of
 // SWE-bench Multilingual and every sympy instance of SWE-bench Lite, from the bundled
-// repositories. Gold must resolve each one; `empty` resolves none; a patch that fixes nothing
-// leaves each unresolved, so the FAIL_TO_PASS tests really fail without the fix.
+// repositories. Gold must resolve each one and `empty` none. (That the FAIL_TO_PASS tests really
+// fail without the fix is shown per repository by harness_end_to_end_test's no-fix patches.)
+#include <iostream>
+
 #include "tests/cli/eval_test_support.h"
 
 namespace fathom::cli {
@@ -13,10 +15,12 @@ class EvalFullSetsTest : public EvalCommandTestBase {
     const fs::path tasks = kDatasets / "swebench" / tasks_file;
     const std::vector<std::string> ids = InstanceIdsOf(tasks, repo);
     ASSERT_EQ(ids.size(), expected_count);
-    const std::string common = "--tasks '" + tasks.string() + "' -j 2 --instance-ids " + Join(ids);
+    const std::string common =
+        "--tasks '" + tasks.string() + "' -j 2 --timeout 300 --instance-ids " + Join(ids);
 
     const CommandOutput gold = Eval(common + " --predictions gold --run-id gold");
     EXPECT_EQ(gold.exit_code, 0) << gold.output;
+    std::cout << gold.output;  // the per-repository table and any errors, for the record
     const base::Json gold_summary = Summary("gold", "gold");
     EXPECT_EQ(gold_summary.at("resolved_instances"), expected_count) << gold_summary.dump(2);
 
@@ -24,13 +28,6 @@ class EvalFullSetsTest : public EvalCommandTestBase {
     EXPECT_EQ(empty.exit_code, 0) << empty.output;
     EXPECT_EQ(Summary("empty", "empty").at("resolved_instances"), 0);
     EXPECT_EQ(Summary("empty", "empty").at("empty_patch_instances"), expected_count);
-
-    const CommandOutput no_fix =
-        Eval(common + " --predictions '" + NoFixPredictions(ids).string() + "' --run-id no-fix");
-    EXPECT_EQ(no_fix.exit_code, 0) << no_fix.output;
-    const base::Json no_fix_summary = Summary("no-fix", "no-fix");
-    EXPECT_EQ(no_fix_summary.at("resolved_instances"), 0) << no_fix_summary.dump(2);
-    EXPECT_EQ(no_fix_summary.at("unresolved_instances"), expected_count) << no_fix_summary.dump(2);
   }
 };
 
