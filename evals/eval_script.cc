@@ -6,6 +6,7 @@
 #include <random>
 
 #include "evals/patch_files.h"
+#include "evals/shell_text.h"
 
 namespace fathom::evals {
 
@@ -69,25 +70,6 @@ base::Result<std::vector<ScriptItem>> SplitScript(std::string_view script) {
     i = j;
   }
   return items;
-}
-
-std::string ShellQuote(std::string_view text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
-
-std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
 }
 
 bool Contains(const std::vector<std::string>& list, std::string_view line) {

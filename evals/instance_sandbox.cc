@@ -9,31 +9,11 @@
 #include <cstdlib>
 
 #include "base/file.h"
+#include "evals/shell_text.h"
 
 namespace fathom::evals {
 
 namespace {
-
-std::string ShellQuote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
-
-std::string ReplaceSupport(std::string value, const std::string& support) {
-  constexpr std::string_view kPlaceholder = "{support}";
-  for (size_t at = value.find(kPlaceholder); at != std::string::npos;
-       at = value.find(kPlaceholder, at + support.size())) {
-    value.replace(at, kPlaceholder.size(), support);
-  }
-  return value;
-}
 
 std::filesystem::path UserHome() {
   const char* home = std::getenv("HOME");
@@ -80,7 +60,7 @@ base::Result<sandbox::CommandResult> RunScript(const InstanceWorkdir& workdir, c
   policy.environment_overrides["HOME"] = workdir.home().string();
   policy.environment_overrides["LANG"] = "C.UTF-8";
   for (const auto& [name, value] : recipe.environment) {
-    policy.environment_overrides[name] = ReplaceSupport(value, workdir.support().string());
+    policy.environment_overrides[name] = ReplaceAll(value, "{support}", workdir.support().string());
   }
   FATHOM_ASSIGN_OR_RETURN(
       sandbox::Sandbox box,

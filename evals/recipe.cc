@@ -82,57 +82,36 @@ constexpr std::string_view kCollectionsAliases =
     "    if not hasattr(collections, _name):\n"
     "        setattr(collections, _name, getattr(collections.abc, _name))\n";
 
+// A recipe with Debian's own tools on PATH: a user's pyenv or /usr/local must not change a verdict.
+Recipe CompiledRecipe(std::string repo, std::string log_parser,
+                      GeneratedCommands (*commands)(std::span<const std::string>)) {
+  Recipe recipe;
+  recipe.repo = std::move(repo);
+  recipe.log_parser = std::move(log_parser);
+  recipe.commands = commands;
+  recipe.environment = {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}};
+  return recipe;
+}
+
 std::vector<Recipe> MakeRecipes() {
   std::vector<Recipe> recipes;
-  // Debian's own tools only: a user's pyenv or /usr/local must not change a verdict.
-  const std::pair<std::string, std::string> system_path{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"};
-
-  Recipe jq;
-  jq.repo = "jqlang/jq";
-  jq.log_parser = "parse_log_jq";
+  Recipe jq = CompiledRecipe("jqlang/jq", "parse_log_jq", JqCommands);
   jq.setup_only_commands = {"git submodule update --init", "autoreconf -fi",
                             "./configure --with-oniguruma=builtin", "make clean",
                             "touch src/parser.y src/lexer.l"};
-  jq.commands = JqCommands;
-  jq.environment = {system_path};
   recipes.push_back(std::move(jq));
-
-  Recipe fmt;
-  fmt.repo = "fmtlib/fmt";
-  fmt.log_parser = "parse_log_googletest";
-  fmt.commands = FmtCommands;
-  fmt.environment = {system_path};
-  recipes.push_back(std::move(fmt));
-
-  Recipe json;
-  json.repo = "nlohmann/json";
-  json.log_parser = "parse_log_doctest";
-  json.commands = JsonCommands;
-  json.environment = {system_path};
-  recipes.push_back(std::move(json));
-
-  Recipe redis;
-  redis.repo = "redis/redis";
-  redis.log_parser = "parse_log_redis";
+  recipes.push_back(CompiledRecipe("fmtlib/fmt", "parse_log_googletest", FmtCommands));
+  recipes.push_back(CompiledRecipe("nlohmann/json", "parse_log_doctest", JsonCommands));
+  Recipe redis = CompiledRecipe("redis/redis", "parse_log_redis", RedisCommands);
   redis.setup_only_commands = {"make distclean"};
-  redis.commands = RedisCommands;
-  redis.environment = {system_path};
   // The test suite starts servers and talks to them over TCP on loopback.
   redis.network = sandbox::NetworkAccess::kOn;
   recipes.push_back(std::move(redis));
+  recipes.push_back(
+      CompiledRecipe("micropython/micropython", "parse_log_micropython_test", MicropythonCommands));
 
-  Recipe micropython;
-  micropython.repo = "micropython/micropython";
-  micropython.log_parser = "parse_log_micropython_test";
-  micropython.commands = MicropythonCommands;
-  micropython.environment = {system_path};
-  recipes.push_back(std::move(micropython));
-
-  Recipe sympy;
-  sympy.repo = "sympy/sympy";
-  sympy.log_parser = "parse_log_sympy";
+  Recipe sympy = CompiledRecipe("sympy/sympy", "parse_log_sympy", SympyCommands);
   sympy.python = true;
-  sympy.commands = SympyCommands;
   sympy.environment = {{"PATH", "{support}/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
                        {"PYTHONPATH", "{support}/python"}};
   // bin/test runs `env python`: Debian's python3 with apt's python3-mpmath.

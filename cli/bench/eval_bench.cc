@@ -15,6 +15,7 @@
 #include "evals/instance_grader.h"
 #include "evals/run_state.h"
 #include "evals/runner.h"
+#include "evals/shell_text.h"
 
 namespace fathom::cli {
 namespace {
