@@ -71,16 +71,25 @@ GeneratedCommands SympyCommands(std::span<const std::string> files) {
   return {{}, command};
 }
 
-// Python 3.10 removed the ABC aliases from `collections`; sympy 1.0 and 1.1 still import them
-// from there. Added at interpreter start, so the repository itself is never edited.
-constexpr std::string_view kCollectionsAliases =
-    "# Written by fathom's sympy recipe: restores the collections ABC aliases Python 3.10\n"
-    "# removed, which sympy 1.0/1.1 import. The repository under test is not edited.\n"
+// The official sympy environments (conda: python, mpmath, flake8) have no numpy or scipy; Debian
+// may have python3-numpy, which makes lambdify reach for scipy and fail. Python 3.10 also removed
+// the ABC aliases from `collections` that sympy 1.0 and 1.1 import. Both fixed at interpreter
+// start, so the repository itself is never edited.
+constexpr std::string_view kSympySiteCustomize =
+    "# Written by fathom's sympy recipe; the repository under test is not edited.\n"
     "import collections\n"
     "import collections.abc\n"
+    "import sys\n"
     "for _name in collections.abc.__all__:\n"
     "    if not hasattr(collections, _name):\n"
-    "        setattr(collections, _name, getattr(collections.abc, _name))\n";
+    "        setattr(collections, _name, getattr(collections.abc, _name))\n"
+    "class _NotInstalled:\n"
+    "    # numpy and scipy are not part of the official environment.\n"
+    "    def find_spec(self, name, path=None, target=None):\n"
+    "        if name.partition('.')[0] in ('numpy', 'scipy'):\n"
+    "            raise ModuleNotFoundError(\"No module named '%s'\" % name, name=name)\n"
+    "        return None\n"
+    "sys.meta_path.insert(0, _NotInstalled())\n";
 
 // A recipe with Debian's own tools on PATH: a user's pyenv or /usr/local must not change a verdict.
 Recipe CompiledRecipe(std::string repo, std::string log_parser,
@@ -111,12 +120,13 @@ std::vector<Recipe> MakeRecipes() {
       CompiledRecipe("micropython/micropython", "parse_log_micropython_test", MicropythonCommands));
 
   Recipe sympy = CompiledRecipe("sympy/sympy", "parse_log_sympy", SympyCommands);
+  sympy.version = 2;
   sympy.python = true;
   sympy.environment = {{"PATH", "{support}/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
                        {"PYTHONPATH", "{support}/python"}};
   // bin/test runs `env python`: Debian's python3 with apt's python3-mpmath.
   sympy.support_files = {{"bin/python", "#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n", true},
-                         {"python/sitecustomize.py", std::string(kCollectionsAliases), false}};
+                         {"python/sitecustomize.py", std::string(kSympySiteCustomize), false}};
   recipes.push_back(std::move(sympy));
   return recipes;
 }
