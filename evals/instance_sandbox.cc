@@ -49,6 +49,10 @@ base::Result<sandbox::CommandResult> RunScript(const InstanceWorkdir& workdir, c
   sandbox::SandboxPolicy policy = sandbox::DefaultPolicy(workdir.root, UserHome());
   policy.network = recipe.network;
   policy.read_only_roots = settings.read_only_roots;
+  for (const std::string& program : recipe.hidden_programs) {
+    std::error_code error;
+    if (std::filesystem::exists(program, error)) policy.hidden_paths.emplace_back(program);
+  }
   const uint64_t seconds = std::max<uint64_t>(1, static_cast<uint64_t>(timeout.count()));
   policy.limits.wall_time_ms = seconds * 1000;
   // RLIMIT_CPU is per process; a multi-threaded linker or test may use more than the wall time.

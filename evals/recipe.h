@@ -43,6 +43,9 @@ struct Recipe {
   // Variables set for every command; "{support}" stands for the support directory.
   std::vector<std::pair<std::string, std::string>> environment;
   std::vector<SupportFile> support_files;
+  // Host programs the official image lacks and whose presence changes a build or a test suite
+  // (jq's configure turns valgrind on when it finds it); hidden in the sandbox when installed.
+  std::vector<std::string> hidden_programs;
   sandbox::NetworkAccess network = sandbox::NetworkAccess::kOff;
 };
 
