@@ -14,17 +14,13 @@
 #include <cstring>
 
 #include "base/run_program.h"
+#include "evals/fingerprint.h"
 
 namespace fathom::evals {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-uint64_t Fnv1a(std::string_view text, uint64_t hash = 0xcbf29ce484222325ULL) {
-  for (unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ULL;
-  return hash;
-}
 
 std::string RepoName(const std::string& repo) {
   const size_t slash = repo.rfind('/');
@@ -56,9 +52,7 @@ std::string BuildCacheKey(const TaskInstance& instance, const Recipe& recipe,
   hash = Fnv1a(std::to_string(recipe.version), hash);
   hash = Fnv1a(instance.base_commit, hash);
   hash = Fnv1a(setup_script, hash);
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
-  return RepoName(instance.repo) + "-" + instance.base_commit.substr(0, 12) + "-" + hex;
+  return RepoName(instance.repo) + "-" + instance.base_commit.substr(0, 12) + "-" + Hex64(hash);
 }
 
 base::Status RemoveTree(const fs::path& path) {

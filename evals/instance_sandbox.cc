@@ -41,6 +41,16 @@ base::Status PrepareWorkdir(const InstanceWorkdir& workdir, const Recipe& recipe
   return base::Ok();
 }
 
+std::map<std::string, std::string> ScriptEnvironment(const InstanceWorkdir& workdir,
+                                                     const Recipe& recipe) {
+  std::map<std::string, std::string> environment = {{"HOME", workdir.home().string()},
+                                                    {"LANG", "C.UTF-8"}};
+  for (const auto& [name, value] : recipe.environment) {
+    environment[name] = ReplaceAll(value, "{support}", workdir.support().string());
+  }
+  return environment;
+}
+
 base::Result<sandbox::CommandResult> RunScript(const InstanceWorkdir& workdir, const Recipe& recipe,
                                                const SandboxSettings& settings,
                                                const std::filesystem::path& script,
@@ -61,10 +71,8 @@ base::Result<sandbox::CommandResult> RunScript(const InstanceWorkdir& workdir, c
   policy.limits.max_processes = 4096;
   policy.limits.open_files = 4096;
   policy.limits.output_bytes = 64 * 1024;  // the script's own output goes to `output`
-  policy.environment_overrides["HOME"] = workdir.home().string();
-  policy.environment_overrides["LANG"] = "C.UTF-8";
-  for (const auto& [name, value] : recipe.environment) {
-    policy.environment_overrides[name] = ReplaceAll(value, "{support}", workdir.support().string());
+  for (auto& [name, value] : ScriptEnvironment(workdir, recipe)) {
+    policy.environment_overrides[name] = std::move(value);
   }
   FATHOM_ASSIGN_OR_RETURN(
       sandbox::Sandbox box,

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "base/result.h"
@@ -31,6 +33,11 @@ struct SandboxSettings {
 
 // Creates home/ and support/ (with the recipe's support files) in `workdir`.
 base::Status PrepareWorkdir(const InstanceWorkdir& workdir, const Recipe& recipe);
+
+// The variables every script of `recipe` runs with: HOME (the work directory's), LANG, and the
+// recipe's own with {support} resolved.
+std::map<std::string, std::string> ScriptEnvironment(const InstanceWorkdir& workdir,
+                                                     const Recipe& recipe);
 
 // Runs `bash script` in the testbed with stdout and stderr both going to `output` (one stream, in
 // order, as `docker exec` shows it), under the recipe's environment and network setting, killed

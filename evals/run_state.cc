@@ -3,15 +3,13 @@
 
 #include <ctime>
 
+#include "evals/fingerprint.h"
+
 namespace fathom::evals {
 
 std::string PatchFingerprint(const Prediction& prediction) {
   if (prediction.empty()) return "none";
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : *prediction.model_patch) hash = (hash ^ c) * 0x100000001b3ULL;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
-  return hex;
+  return Hex64(Fnv1a(*prediction.model_patch));
 }
 
 base::Result<RunState> RunState::Open(const std::filesystem::path& path) {

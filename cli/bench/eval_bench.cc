@@ -15,7 +15,6 @@
 #include "evals/instance_grader.h"
 #include "evals/run_state.h"
 #include "evals/runner.h"
-#include "evals/shell_text.h"
 
 namespace fathom::cli {
 namespace {
