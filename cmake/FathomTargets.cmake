@@ -10,6 +10,9 @@ set(FATHOM_FLOAT_FLAGS -ffp-contract=off)
 if(FATHOM_SANITIZE)
   set(FATHOM_SANITIZER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer
       -fno-sanitize-recover=undefined)
+  # Leaks inside system libraries we cannot fix (each one named in the file) are suppressed.
+  set(FATHOM_SANITIZER_TEST_ENVIRONMENT
+      "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/cmake/lsan_suppressions.txt")
 endif()
 
 # Applies fathom's warnings, sanitizers and include root to one of our own targets.
@@ -50,5 +53,6 @@ function(fathom_test name)
   target_compile_definitions(${name} PRIVATE
       FATHOM_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
       FATHOM_SHARED_DIR="${CMAKE_SOURCE_DIR}/../shared")
-  gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}"
+      ENVIRONMENT "${FATHOM_SANITIZER_TEST_ENVIRONMENT}")
 endfunction()
