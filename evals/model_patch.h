@@ -1,6 +1,7 @@
 // Applying a prediction's patch with the official fallback ladder, inside the sandbox: git apply,
-// git apply --3way, git apply --reject, patch --fuzz=5, the tree reset between tries, and a patch
-// that is already applied accepted (git apply --check --reverse), as SWE-bench v5 does.
+// git apply --3way, git apply --reject, patch --fuzz=5, each try after the first from the committed
+// tree (`git checkout -- . ; git clean -fd`), and a patch already applied accepted
+// (git apply --check --reverse), as SWE-bench v5 does.
 #pragma once
 
 #include <chrono>
