@@ -50,12 +50,8 @@ base::Result<BareTimes> GradeByHand(const evals::TaskInstance& instance,
   FATHOM_TRY(base::WriteFileAtomically(root / "gold.diff", instance.patch));
   FATHOM_TRY(base::WriteFileAtomically(root / "setup.sh", scripts.setup));
   FATHOM_TRY(base::WriteFileAtomically(root / "eval.sh", scripts.eval));
-  std::vector<std::string> env = {"env", "HOME=" + workdir.home().string()};
-  for (auto [name, value] : recipe->environment) {
-    for (size_t at = value.find("{support}"); at != std::string::npos;
-         at = value.find("{support}")) {
-      value.replace(at, 9, workdir.support().string());
-    }
+  std::vector<std::string> env = {"env"};
+  for (const auto& [name, value] : evals::ScriptEnvironment(workdir, *recipe)) {
     env.push_back(name + "=" + value);
   }
   const auto run_script = [&](const fs::path& script) {
