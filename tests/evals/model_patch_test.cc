@@ -18,6 +18,7 @@ namespace fs = std::filesystem;
 
 // generated.c as committed, and a patch written against it that changes its last line.
 constexpr std::string_view kCommitted = "int one;\nint two;\nint three;\n";
+constexpr std::string_view kPatched = "int one;\nint two;\nint four;\n";
 constexpr std::string_view kPatch =
     "diff --git a/generated.c b/generated.c\n"
     "--- a/generated.c\n+++ b/generated.c\n"
@@ -33,7 +34,7 @@ class ModelPatchTest : public ::testing::Test {
     ASSERT_TRUE(PrepareWorkdir(workdir_, recipe_).ok());
     fs::create_directories(workdir_.testbed());
     Git({"init", "-q"});
-    ASSERT_TRUE(base::WriteFileAtomically(workdir_.testbed() / "generated.c", kCommitted).ok());
+    WriteGenerated(kCommitted);
     Git({"add", "generated.c"});
     Git({"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "base"});
   }
@@ -57,38 +58,37 @@ class ModelPatchTest : public ::testing::Test {
     return text.ok() ? *text : "";
   }
 
+  void WriteGenerated(std::string_view text) {
+    ASSERT_TRUE(base::WriteFileAtomically(workdir_.testbed() / "generated.c", text).ok());
+  }
+
+  // kPatch applies through `method` and leaves the patched file.
+  void ExpectAppliedBy(std::string_view method) {
+    const PatchApplyResult result = Apply(kPatch);
+    EXPECT_TRUE(result.applied) << result.log;
+    EXPECT_EQ(result.method, method);
+    EXPECT_EQ(Generated(), kPatched);
+  }
+
   Recipe recipe_;
   InstanceWorkdir workdir_;
 };
 
 TEST_F(ModelPatchTest, APatchAgainstTheCommitTakesTheFirstRung) {
-  const PatchApplyResult result = Apply(kPatch);
-  EXPECT_TRUE(result.applied) << result.log;
-  EXPECT_EQ(result.method, "git apply --verbose");
-  EXPECT_EQ(Generated(), "int one;\nint two;\nint four;\n");
+  ExpectAppliedBy("git apply --verbose");
 }
 
 // The build regenerated the file (a lexer or parser from flex or bison) differently from the
 // committed copy: the first try fails on it, the second starts from the committed file.
 TEST_F(ModelPatchTest, TriesAfterTheFirstStartFromTheCommittedTree) {
-  ASSERT_TRUE(base::WriteFileAtomically(workdir_.testbed() / "generated.c",
-                                        "int ONE;\nint TWO;\nint THREE;\n")
-                  .ok());
-  const PatchApplyResult result = Apply(kPatch);
-  EXPECT_TRUE(result.applied) << result.log;
-  EXPECT_EQ(result.method, "git apply --verbose --3way");
-  EXPECT_EQ(Generated(), "int one;\nint two;\nint four;\n");
+  WriteGenerated("int ONE;\nint TWO;\nint THREE;\n");
+  ExpectAppliedBy("git apply --verbose --3way");
 }
 
 TEST_F(ModelPatchTest, AnAlreadyAppliedPatchIsAccepted) {
-  ASSERT_TRUE(base::WriteFileAtomically(workdir_.testbed() / "generated.c",
-                                        "int one;\nint two;\nint four;\n")
-                  .ok());
+  WriteGenerated(kPatched);
   Git({"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-a", "-m", "fixed"});
-  const PatchApplyResult result = Apply(kPatch);
-  EXPECT_TRUE(result.applied) << result.log;
-  EXPECT_EQ(result.method, "git apply --check --reverse");
-  EXPECT_EQ(Generated(), "int one;\nint two;\nint four;\n");
+  ExpectAppliedBy("git apply --check --reverse");
 }
 
 TEST_F(ModelPatchTest, APatchForAnotherFileIsNotApplied) {
