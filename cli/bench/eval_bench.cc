@@ -156,6 +156,9 @@ base::Result<std::vector<evals::TaskInstance>> Select(const std::vector<evals::T
 }
 
 base::Status Run(const BenchEvalOptions& options, std::ostream& out) {
+  if (options.overhead_ids.empty() && options.throughput_ids.empty()) {
+    return base::InvalidArgumentError("name instances with --overhead-ids or --throughput-ids");
+  }
   FATHOM_ASSIGN_OR_RETURN(const std::vector<evals::TaskInstance> all,
                           evals::LoadTaskInstances(options.tasks));
   FATHOM_ASSIGN_OR_RETURN(const std::vector<evals::TaskInstance> overhead,
@@ -169,8 +172,11 @@ base::Status Run(const BenchEvalOptions& options, std::ostream& out) {
     scratch = path;
   }
   out << "fathom bench eval: scratch " << scratch.string() << "\n";
-  base::Status status = MeasureOverhead(options, overhead, scratch, out);
-  if (status.ok()) status = MeasureThroughput(options, throughput, scratch, out);
+  base::Status status = base::Ok();
+  if (!overhead.empty()) status = MeasureOverhead(options, overhead, scratch, out);
+  if (status.ok() && !throughput.empty()) {
+    status = MeasureThroughput(options, throughput, scratch, out);
+  }
   if (options.work_dir.empty()) (void)base::RunProgram({"rm", "-rf", scratch.string()});
   return status;
 }

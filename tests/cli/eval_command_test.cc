@@ -79,5 +79,19 @@ TEST_F(EvalCommandTest, RejectsBadArgumentsBeforeGrading) {
   EXPECT_FALSE(fs::exists(scratch_ / "reports"));
 }
 
+TEST_F(EvalCommandTest, BenchNeedsInstancesItKnows) {
+  const std::string common = "bench eval " + Tasks() + " --repos '" +
+                             (kDatasets / "repos").string() + "' --work-dir '" +
+                             (scratch_ / "bench").string() + "'";
+  const CommandOutput none = RunFathom(common);
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.output.find("--overhead-ids or --throughput-ids"), std::string::npos)
+      << none.output;
+
+  const CommandOutput unknown = RunFathom(common + " --throughput-ids nobody__nothing-1");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.output.find("nobody__nothing-1"), std::string::npos) << unknown.output;
+}
+
 }  // namespace
 }  // namespace fathom::cli
