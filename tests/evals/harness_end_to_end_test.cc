@@ -2,7 +2,7 @@
 // (../shared/datasets/repos): a jq instance (C, autotools, the oniguruma submodule, a cached
 // build) and a sympy instance (Python, no build). The gold patch must resolve; a patch that fixes
 // nothing must leave the FAIL_TO_PASS tests failing; an empty prediction is never run; a patch
-// that does not apply is an error. The full sets (jq 9, fmt 11, sympy 74) run in the slow
+// that does not apply is an error. The full sets (jq 9, fmt 11, sympy 77) run in the slow
 // CLI tests.
 #include <gtest/gtest.h>
 #include <unistd.h>
