@@ -13,17 +13,20 @@ namespace {
 struct Rung {
   int exit_status;
   std::string_view command;
+  // As the official harness: every try after the first starts from the committed tree (tracked
+  // files as the index has them, untracked files not ignored removed), so files the build
+  // regenerated (a lexer from flex, say) no longer stand in the patch's way. The final check
+  // looks at the tree the last try left.
+  bool from_committed_tree;
 };
-
-constexpr int kAlreadyApplied = 5;
 
 // In order; exit status 1 means nothing worked.
 constexpr std::array<Rung, 5> kRungs = {{
-    {0, "git apply --verbose"},
-    {2, "git apply --verbose --3way"},
-    {3, "git apply --verbose --reject"},
-    {4, "patch --batch --forward --fuzz=5 -p1 -i"},
-    {kAlreadyApplied, "git apply --check --reverse"},  // already applied: nothing to do
+    {0, "git apply --verbose", false},
+    {2, "git apply --verbose --3way", true},
+    {3, "git apply --verbose --reject", true},
+    {4, "patch --batch --forward --fuzz=5 -p1 -i", true},
+    {5, "git apply --check --reverse", false},  // already applied: nothing to do
 }};
 
 }  // namespace
@@ -32,13 +35,7 @@ std::string PatchLadderScript(std::string_view patch_file) {
   const std::string patch(patch_file);
   std::string script = "#!/bin/bash\nset -u\n";
   for (const Rung& rung : kRungs) {
-    // As the official harness: every try after the first starts from the committed tree (tracked
-    // files as the index has them, untracked files not ignored removed), so files the build
-    // regenerated (a lexer from flex, say) no longer stand in the patch's way; the last check
-    // looks at the tree the last try left.
-    if (rung.exit_status != 0 && rung.exit_status != kAlreadyApplied) {
-      script += "git checkout -- . ; git clean -fd\n";
-    }
+    if (rung.from_committed_tree) script += "git checkout -- . ; git clean -fd\n";
     script += "echo '+ " + std::string(rung.command) + " " + patch + "'\n";
     script += std::string(rung.command) + " '" + patch + "' && exit " +
               std::to_string(rung.exit_status) + "\n";
